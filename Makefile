@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcpalt, built out of tree against Debian's 6.1 headers.
+#
+#   make            the module, W=1 and warnings as errors, then the
+#                   check that it imports none of Linux TCP's functions
+#   make lint       sparse (C=2) and checkpatch.pl --strict
+#   make unit       host unit tests of the portable core
+#   make check      everything: deps, build, lint, unit and VM tests
+#   make vm         a shell in the test VM with the module loaded
+
+KVER ?= $(shell scripts/kver.sh)
+KDIR ?= /lib/modules/$(KVER)/build
+CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tcpalt
+BUILD := build
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
+
+.PHONY: all module symcheck lint sparse checkpatch unit selftests check \
+	vm deps clean
+
+all: module symcheck
+
+deps:
+	scripts/deps.sh
+
+module:
+	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)"; exit 1; }
+	$(KMAKE) modules
+
+symcheck: module
+	scripts/symcheck.sh tcpalt.ko
+
+sparse:
+	$(KMAKE) clean
+	$(KMAKE) C=2 CHECK="sparse -Wsparse-error" modules
+
+checkpatch:
+	scripts/checkpatch.sh
+
+lint: sparse checkpatch
+
+unit:
+	$(MAKE) -C selftests/unit
+
+selftests:
+	$(MAKE) -C selftests/vm
+
+check:
+	scripts/check.sh
+
+vm: all selftests
+	scripts/vm-run.sh --interactive
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/vm clean

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive path, in softirq: validate a segment, find who it is for,
+ * and answer segments for nobody as a CLOSED port must.
+ */
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "stats.h"
+#include "tcpalt.h"
+
+/*
+ * Length and data offset, then the checksum over the whole segment, then
+ * the options, which are only worth reading once the checksum vouches for
+ * them.  Each reject is counted under InErrs and under its own reason.
+ */
+static enum tcpalt_stat tcpalt_validate(struct sk_buff *skb,
+					struct tcpalt_hdr *hdr,
+					struct tcpalt_opts *opts)
+{
+	if (!pskb_may_pull(skb, TCPALT_HDR_LEN))
+		return TCPALT_STAT_IN_HDR_ERRORS;
+	if (tcpalt_parse_hdr(skb->data, skb->len, hdr) != TCPALT_PARSE_OK)
+		return TCPALT_STAT_IN_HDR_ERRORS;
+	if (!pskb_may_pull(skb, hdr->doff))
+		return TCPALT_STAT_IN_HDR_ERRORS;
+
+	if (skb_checksum_init(skb, tcpalt_ipproto, inet_compute_pseudo) ||
+	    (!skb_csum_unnecessary(skb) && skb_checksum_complete(skb)))
+		return TCPALT_STAT_IN_CSUM_ERRORS;
+
+	if (tcpalt_parse_opts(skb->data, hdr, opts) != TCPALT_PARSE_OK)
+		return TCPALT_STAT_IN_OPT_ERRORS;
+	return TCPALT_STAT_MAX;
+}
+
+/*
+ * RFC 9293 3.9.1: a SYN to a broadcast or multicast address is ignored,
+ * and RFC 1122 4.2.3.10 forbids answering one from such a source, so
+ * neither ever reaches a socket or draws a RST.
+ */
+static bool tcpalt_addr_ok(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))
+		return false;
+	return !ipv4_is_multicast(iph->saddr) &&
+	       !ipv4_is_lbcast(iph->saddr) &&
+	       !ipv4_is_zeronet(iph->saddr);
+}
+
+/* sysctl blackhole: 1 keeps quiet to SYNs, 2 to everything. */
+static bool tcpalt_blackholed(const struct net *net,
+			      const struct tcpalt_hdr *hdr)
+{
+	int level = READ_ONCE(tcpalt_net(net)->sysctl_blackhole);
+
+	return level == 2 || (level == 1 && (hdr->flags & TCPALT_SYN));
+}
+
+/* RFC 9293 3.10.7.1: a segment for a CLOSED port. */
+static void tcpalt_rcv_closed(struct net *net, struct sk_buff *skb,
+			      const struct tcpalt_hdr *hdr)
+{
+	tcpalt_stat_inc(net, TCPALT_STAT_IN_NO_SOCKET);
+	if (hdr->flags & TCPALT_RST)
+		return;
+	if (tcpalt_blackholed(net, hdr)) {
+		tcpalt_stat_inc(net, TCPALT_STAT_BLACKHOLE_DROPS);
+		return;
+	}
+	tcpalt_send_reset(net, skb, hdr);
+}
+
+int tcpalt_v4_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	struct tcpalt_opts opts;
+	struct tcpalt_hdr hdr;
+	enum tcpalt_stat err;
+
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	tcpalt_stat_inc(net, TCPALT_STAT_IN_SEGS);
+
+	err = tcpalt_validate(skb, &hdr, &opts);
+	if (err != TCPALT_STAT_MAX) {
+		tcpalt_stat_inc(net, TCPALT_STAT_IN_ERRS);
+		tcpalt_stat_inc(net, err);
+		goto discard;
+	}
+	if (!tcpalt_addr_ok(skb)) {
+		tcpalt_stat_inc(net, TCPALT_STAT_IN_ADDR_ERRORS);
+		goto discard;
+	}
+
+	tcpalt_rcv_closed(net, skb, &hdr);
+	consume_skb(skb);
+	return 0;
+
+discard:
+	kfree_skb(skb);
+	return 0;
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpalt: an alternate TCP (RFC 9293) on IP protocol 253 or 254.
+ *
+ * Registration and life: the module, its per-namespace state, the IP
+ * protocol handler and the socket family entry.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/net_namespace.h>
+#include <net/protocol.h>
+
+#include "stats.h"
+#include "tcpalt.h"
+
+static uint proto = IPPROTO_TCPALT;
+module_param(proto, uint, 0444);
+MODULE_PARM_DESC(proto, "IP protocol number: 253 (default) or 254");
+
+u8 tcpalt_ipproto;
+unsigned int tcpalt_net_id __read_mostly;
+
+static int __net_init tcpalt_net_init(struct net *net)
+{
+	int err;
+
+	err = tcpalt_stats_net_init(net);
+	if (err)
+		return err;
+	err = tcpalt_sysctl_net_init(net);
+	if (err)
+		goto free_stats;
+	err = tcpalt_proc_net_init(net);
+	if (err)
+		goto free_sysctl;
+	return 0;
+
+free_sysctl:
+	tcpalt_sysctl_net_exit(net);
+free_stats:
+	tcpalt_stats_net_exit(net);
+	return err;
+}
+
+static void __net_exit tcpalt_net_exit(struct net *net)
+{
+	tcpalt_proc_net_exit(net);
+	tcpalt_sysctl_net_exit(net);
+	tcpalt_stats_net_exit(net);
+}
+
+static struct pernet_operations tcpalt_net_ops = {
+	.init = tcpalt_net_init,
+	.exit = tcpalt_net_exit,
+	.id = &tcpalt_net_id,
+	.size = sizeof(struct tcpalt_net),
+};
+
+static const struct net_protocol tcpalt_protocol = {
+	.handler = tcpalt_v4_rcv,
+	.no_policy = 1,
+};
+
+/*
+ * The receive handler goes in last and comes out first, so that it never
+ * runs without the per-namespace state it counts into.
+ */
+static int __init tcpalt_init(void)
+{
+	int err;
+
+	if (proto != IPPROTO_TCPALT && proto != IPPROTO_TCPALT_ALT) {
+		pr_err("tcpalt: proto must be %d or %d\n", IPPROTO_TCPALT,
+		       IPPROTO_TCPALT_ALT);
+		return -EINVAL;
+	}
+	tcpalt_ipproto = proto;
+
+	err = register_pernet_subsys(&tcpalt_net_ops);
+	if (err)
+		return err;
+	err = tcpalt_proc_init();
+	if (err)
+		goto unregister_pernet;
+	err = tcpalt_sock_register();
+	if (err)
+		goto remove_proc;
+	if (inet_add_protocol(&tcpalt_protocol, tcpalt_ipproto)) {
+		pr_err("tcpalt: IP protocol %u is taken\n", tcpalt_ipproto);
+		err = -EBUSY;
+		goto unregister_sock;
+	}
+	return 0;
+
+unregister_sock:
+	tcpalt_sock_unregister();
+remove_proc:
+	tcpalt_proc_exit();
+unregister_pernet:
+	unregister_pernet_subsys(&tcpalt_net_ops);
+	return err;
+}
+
+static void __exit tcpalt_exit(void)
+{
+	inet_del_protocol(&tcpalt_protocol, tcpalt_ipproto);
+	tcpalt_sock_unregister();
+	tcpalt_proc_exit();
+	unregister_pernet_subsys(&tcpalt_net_ops);
+}
+
+module_init(tcpalt_init);
+module_exit(tcpalt_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("tcpalt: an alternate TCP on its own IP protocol number");
+/*
+ * socket(AF_INET, SOCK_STREAM, 253) asks for net-pf-2-proto-253-type-1
+ * and then net-pf-2-proto-253.  SOCK_STREAM is an enum, which the alias
+ * macros cannot stringify, hence its value 1.
+ */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_TCPALT, 1);
+MODULE_ALIAS_NET_PF_PROTO(PF_INET, IPPROTO_TCPALT);

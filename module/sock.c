@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket layer: struct proto and proto_ops for
+ * socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT).
+ *
+ * Options at the socket's own protocol level (the number passed to
+ * socket()) are tcpalt's; every other level goes to the generic IP code.
+ * Calls that need connections (bind, listen, accept, connect, shutdown,
+ * send, receive) answer EOPNOTSUPP through the kernel's sock_no_* helpers
+ * until the connection code replaces them.
+ */
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/protocol.h>
+#include <net/sock.h>
+
+#include "tcpalt.h"
+
+struct tcpalt_sock {
+	struct inet_sock inet;
+};
+
+static void tcpalt_close(struct sock *sk, long timeout)
+{
+	sk_common_release(sk);
+}
+
+/* Nothing is hashed before bind and connect exist. */
+static void tcpalt_unhash(struct sock *sk)
+{
+}
+
+static int tcpalt_setsockopt(struct sock *sk, int level, int optname,
+			     sockptr_t optval, unsigned int optlen)
+{
+	if (level != sk->sk_protocol)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	return -ENOPROTOOPT;
+}
+
+static int tcpalt_getsockopt(struct sock *sk, int level, int optname,
+			     char __user *optval, int __user *optlen)
+{
+	if (level != sk->sk_protocol)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	return -ENOPROTOOPT;
+}
+
+static struct proto tcpalt_prot = {
+	.name = "TCPALT",
+	.owner = THIS_MODULE,
+	.close = tcpalt_close,
+	.setsockopt = tcpalt_setsockopt,
+	.getsockopt = tcpalt_getsockopt,
+	.unhash = tcpalt_unhash,
+	.obj_size = sizeof(struct tcpalt_sock),
+};
+
+/*
+ * As TCP reports a socket that is not connected: hung up, and writable so
+ * that a program waiting for POLLOUT learns the outcome from its write.
+ */
+static __poll_t tcpalt_poll(struct file *file, struct socket *sock,
+			    poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (sk->sk_state == TCP_CLOSE)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+static const struct proto_ops tcpalt_stream_ops = {
+	.family = PF_INET,
+	.owner = THIS_MODULE,
+	.release = inet_release,
+	.bind = sock_no_bind,
+	.connect = sock_no_connect,
+	.socketpair = sock_no_socketpair,
+	.accept = sock_no_accept,
+	.getname = inet_getname,
+	.poll = tcpalt_poll,
+	.ioctl = inet_ioctl,
+	.listen = sock_no_listen,
+	.shutdown = sock_no_shutdown,
+	.setsockopt = sock_common_setsockopt,
+	.getsockopt = sock_common_getsockopt,
+	.sendmsg = sock_no_sendmsg,
+	.recvmsg = sock_no_recvmsg,
+	.mmap = sock_no_mmap,
+	.sendpage = sock_no_sendpage,
+};
+
+static struct inet_protosw tcpalt_protosw = {
+	.type = SOCK_STREAM,
+	.prot = &tcpalt_prot,
+	.ops = &tcpalt_stream_ops,
+};
+
+int tcpalt_sock_register(void)
+{
+	int err;
+
+	err = proto_register(&tcpalt_prot, 1);
+	if (err)
+		return err;
+	tcpalt_protosw.protocol = tcpalt_ipproto;
+	inet_register_protosw(&tcpalt_protosw);
+	return 0;
+}
+
+void tcpalt_sock_unregister(void)
+{
+	inet_unregister_protosw(&tcpalt_protosw);
+	proto_unregister(&tcpalt_prot);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU counters, per network namespace, shown in /proc/net/tcpalt/stats.
+ * Their order comes from the uapi header, so a reader and the module
+ * agree on it.
+ */
+#ifndef _TCPALT_STATS_H
+#define _TCPALT_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+
+#include "tcpalt.h"
+
+#define TCPALT_STAT_MAX __TCPALT_STAT_MAX
+
+struct tcpalt_stats {
+	u64 count[TCPALT_STAT_MAX];
+};
+
+/* this_cpu_inc() is safe from process context and softirq alike. */
+static inline void tcpalt_stat_inc(const struct net *net, enum tcpalt_stat s)
+{
+	this_cpu_inc(tcpalt_net(net)->stats->count[s]);
+}
+
+int tcpalt_stats_net_init(struct net *net);
+void tcpalt_stats_net_exit(struct net *net);
+int tcpalt_stats_show(struct seq_file *seq, void *v);
+
+#endif /* _TCPALT_STATS_H */

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/sys/net/tcpalt/, one copy per network namespace.  Every entry is
+ * range-checked by proc_dointvec_minmax, which rejects an out-of-range
+ * write with EINVAL and leaves the value as it was.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "tcpalt.h"
+
+static int blackhole_max = 2;
+
+/*
+ * The template's .data holds each value's offset in struct tcpalt_net;
+ * a namespace's copy turns the offsets into pointers to its own values.
+ */
+#define TCPALT_SYSCTL_INT(name, field, min, max) {			\
+	.procname = name,						\
+	.data = (void *)offsetof(struct tcpalt_net, field),		\
+	.maxlen = sizeof(int),						\
+	.mode = 0644,							\
+	.proc_handler = proc_dointvec_minmax,				\
+	.extra1 = min,							\
+	.extra2 = max,							\
+}
+
+static const struct ctl_table tcpalt_sysctl_template[] = {
+	/*
+	 * Closed-port answers, as FreeBSD's net.inet.tcp.blackhole:
+	 * 0 answers with RST as RFC 9293 says, 1 sends none to a SYN,
+	 * 2 sends none at all (a port scan then learns nothing).
+	 */
+	TCPALT_SYSCTL_INT("blackhole", sysctl_blackhole, SYSCTL_ZERO,
+			  &blackhole_max),
+	{ }
+};
+
+static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
+{
+	tn->sysctl_blackhole = 0;
+}
+
+int tcpalt_sysctl_net_init(struct net *net)
+{
+	struct tcpalt_net *tn = tcpalt_net(net);
+	struct ctl_table *table;
+	int i;
+
+	tcpalt_sysctl_defaults(tn);
+	table = kmemdup(tcpalt_sysctl_template,
+			sizeof(tcpalt_sysctl_template), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; table[i].procname; i++)
+		table[i].data = (char *)tn + (uintptr_t)table[i].data;
+
+	tn->sysctl_hdr = register_net_sysctl(net, "net/tcpalt", table);
+	if (!tn->sysctl_hdr) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tcpalt_sysctl_net_exit(struct net *net)
+{
+	struct tcpalt_net *tn = tcpalt_net(net);
+	struct ctl_table *table = tn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(tn->sysctl_hdr);
+	kfree(table);
+}

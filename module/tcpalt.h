@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the module's files share: the per-namespace state and the entry
+ * points of each file.
+ */
+#ifndef _TCPALT_H
+#define _TCPALT_H
+
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/tcpalt.h>
+
+#include "core/segment.h"
+
+struct sk_buff;
+struct tcpalt_stats;
+
+/* The IP protocol number on the wire: 253, or 254 by module parameter. */
+extern u8 tcpalt_ipproto;
+
+/* Per network namespace: tunables, counters and the procfs/sysctl handles. */
+struct tcpalt_net {
+	struct tcpalt_stats __percpu *stats;
+	struct proc_dir_entry *proc_dir;
+	struct ctl_table_header *sysctl_hdr;
+	int sysctl_blackhole;
+};
+
+extern unsigned int tcpalt_net_id;
+
+static inline struct tcpalt_net *tcpalt_net(const struct net *net)
+{
+	return net_generic(net, tcpalt_net_id);
+}
+
+/* input.c */
+int tcpalt_v4_rcv(struct sk_buff *skb);
+
+/* output.c */
+void tcpalt_send_reset(struct net *net, struct sk_buff *in_skb,
+		       const struct tcpalt_hdr *hdr);
+
+/* sock.c */
+int tcpalt_sock_register(void);
+void tcpalt_sock_unregister(void);
+
+/* proc.c */
+int tcpalt_proc_net_init(struct net *net);
+void tcpalt_proc_net_exit(struct net *net);
+int tcpalt_proc_init(void);
+void tcpalt_proc_exit(void);
+
+/* sysctl.c */
+int tcpalt_sysctl_net_init(struct net *net);
+void tcpalt_sysctl_net_exit(struct net *net);
+
+#endif /* _TCPALT_H */
