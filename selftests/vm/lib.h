@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the VM selftests: a two-namespace veth topology, raw-socket
+ * segments built and checked with the module's own portable core, the
+ * stats counters and sysctls.
+ */
+#ifndef _TCPALT_SELFTEST_LIB_H
+#define _TCPALT_SELFTEST_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/tcpalt.h>
+
+#include "segment.h"
+
+/*
+ * The test process unshares into a fresh namespace ("a", 10.0.0.1) and
+ * creates a named one, PEER_NS ("b", 10.0.0.2), joined by veth.  The
+ * module answers in b; the test watches from a.
+ */
+#define PEER_NS		"tcpalt-b"
+#define ADDR_A		"10.0.0.1"
+#define ADDR_B		"10.0.0.2"
+
+int topo_setup(void);
+void topo_teardown(void);
+
+/* Runs a shell command; returns its exit status, or -1. */
+int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A raw IPv4 socket of the given protocol in the current namespace. */
+int raw_open(int proto);
+
+/* A segment to send from a to b: header, options and data. */
+struct seg_out {
+	struct tcpalt_hdr hdr;
+	const u8 *opts;
+	size_t opts_len;
+	const u8 *data;
+	size_t data_len;
+	bool corrupt_csum;
+	size_t truncate_to;	/* send only this many bytes, if non-zero */
+};
+
+int seg_send(int fd, int proto, const struct seg_out *s);
+
+/*
+ * Waits up to timeout_ms for a segment from b to a's port; returns 1 with
+ * the header filled in, 0 on timeout, -1 on error.  csum_ok tells whether
+ * its checksum verified with the reference implementation.
+ */
+int seg_recv(int fd, int proto, u16 port, int timeout_ms,
+	     struct tcpalt_hdr *hdr, size_t *data_len, bool *csum_ok);
+
+/* A counter of /proc/tcpalt/stats in namespace ns (NULL: our own). */
+long long stat_get(const char *ns, const char *name);
+
+/* Reads and writes an integer sysctl; write returns 0 or -errno. */
+int sysctl_get(const char *name, long *val);
+int sysctl_set(const char *name, const char *text);
+
+#endif /* _TCPALT_SELFTEST_LIB_H */

@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs every VM selftest in the guest, as TAP.  The module tests reload
+# tcpalt.ko, so they go last.  Usage: run.sh MODULE.ko
+set -u
+
+cd "$(dirname "$0")"
+TCPALT_KO=$(realpath "$1")
+export TCPALT_KO
+
+status=0
+for t in tcpalt_socket tcpalt_closed tcpalt_malformed tcpalt_surfaces \
+	 tcpalt_module; do
+	echo "# suite: $t"
+	./"$t" || status=1
+done
+exit $status

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's life: unload refused while a socket exists, clean
+ * load/unload cycles, the proto parameter, and autoloading by socket().
+ * Every test leaves the module loaded with default parameters, as the
+ * other tests expect.  TCPALT_KO names the module file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define CYCLES		20
+/* A cache that grows by this much over CYCLES cycles leaks per cycle. */
+#define LEAK_OBJS	CYCLES
+
+static int mod_load(const char *params)
+{
+	const char *ko = getenv("TCPALT_KO");
+	int fd, err;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static int mod_unload(void)
+{
+	return syscall(SYS_delete_module, "tcpalt", O_NONBLOCK) ? -errno : 0;
+}
+
+static bool mod_loaded(void)
+{
+	return access("/sys/module/tcpalt", F_OK) == 0;
+}
+
+/* Puts the module back as the other tests expect it. */
+static void mod_restore(void)
+{
+	if (!mod_loaded())
+		mod_load("");
+}
+
+/* Every test runs in this fixture: teardown reloads the module as the
+ * other tests expect it, with default parameters, whatever the test did.
+ */
+FIXTURE(restore) {
+	int unused;
+};
+
+FIXTURE_SETUP(restore)
+{
+}
+
+FIXTURE_TEARDOWN(restore)
+{
+	if (mod_loaded() && mod_unload())
+		return;
+	mod_restore();
+}
+
+TEST_F(restore, unload_refused_while_socket_open)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EWOULDBLOCK, mod_unload());
+	EXPECT_TRUE(mod_loaded());
+	close(fd);
+	EXPECT_EQ(0, mod_unload());
+	EXPECT_FALSE(mod_loaded());
+	EXPECT_EQ(0, mod_load(""));
+}
+
+TEST_F(restore, proto_parameter)
+{
+	struct seg_out syn = { .hdr = { .sport = 40100, .dport = 7,
+					.seq = 1, .flags = TCPALT_SYN } };
+	struct tcpalt_hdr got;
+	bool csum_ok;
+	size_t dlen;
+	int raw253, raw254, fd;
+
+	ASSERT_EQ(0, mod_unload());
+	EXPECT_EQ(-EINVAL, mod_load("proto=6"));
+	EXPECT_FALSE(mod_loaded());
+	ASSERT_EQ(0, mod_load("proto=254"));
+	ASSERT_EQ(0, topo_setup());
+	raw253 = raw_open(IPPROTO_TCPALT);
+	raw254 = raw_open(IPPROTO_TCPALT_ALT);
+	ASSERT_LE(0, raw253);
+	ASSERT_LE(0, raw254);
+
+	/* 254 is answered, with 254 in the pseudo-header checksum... */
+	ASSERT_EQ(0, seg_send(raw254, IPPROTO_TCPALT_ALT, &syn));
+	EXPECT_EQ(1, seg_recv(raw254, IPPROTO_TCPALT_ALT, 40100, 1000, &got,
+			      &dlen, &csum_ok));
+	EXPECT_TRUE(csum_ok);
+	EXPECT_EQ(TCPALT_RST | TCPALT_ACK, got.flags);
+	/* ...and 253 is nobody's now. */
+	ASSERT_EQ(0, seg_send(raw253, IPPROTO_TCPALT, &syn));
+	EXPECT_EQ(0, seg_recv(raw253, IPPROTO_TCPALT, 40100, 500, &got,
+			      &dlen, &csum_ok));
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT_ALT);
+	EXPECT_LE(0, fd);
+	close(fd);
+	close(raw253);
+	close(raw254);
+	topo_teardown();
+}
+
+/* The total of active objects in every slab cache, by name. */
+struct slab_count {
+	char name[64];
+	long active;
+};
+
+static int slab_snapshot(struct slab_count *out, int max)
+{
+	char line[512];
+	int n = 0;
+	FILE *f;
+
+	run("sync; echo 3 > /proc/sys/vm/drop_caches");
+	f = fopen("/proc/slabinfo", "r");
+	if (!f)
+		return -1;
+	while (n < max && fgets(line, sizeof(line), f))
+		if (line[0] != '#' &&
+		    sscanf(line, "%63s %ld", out[n].name, &out[n].active) == 2)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static long slab_growth(const struct slab_count *a, int na,
+			const struct slab_count *b, int nb, const char **name)
+{
+	long worst = 0;
+	int i, j;
+
+	for (j = 0; j < nb; j++) {
+		long before = 0;
+
+		for (i = 0; i < na; i++)
+			if (!strcmp(a[i].name, b[j].name))
+				before = a[i].active;
+		if (b[j].active - before > worst) {
+			worst = b[j].active - before;
+			*name = b[j].name;
+		}
+	}
+	return worst;
+}
+
+static int cycle(int n)
+{
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		if (mod_unload() || mod_load(""))
+			return -1;
+		/* Make each cycle do real work: a socket and a namespace. */
+		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
+		if (fd < 0 || run("ip netns add tcpalt-cycle") ||
+		    run("ip netns del tcpalt-cycle"))
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+TEST_F_TIMEOUT(restore, load_unload_cycles_leak_nothing, 600)
+{
+	static struct slab_count before[512], after[512];
+	const char *name = "";
+	int na, nb;
+	long grown;
+
+	ASSERT_EQ(0, cycle(2));		/* warm the caches */
+	na = slab_snapshot(before, 512);
+	ASSERT_LT(0, na);
+	ASSERT_EQ(0, cycle(CYCLES));
+	sleep(1);			/* let RCU free the namespaces */
+	nb = slab_snapshot(after, 512);
+	ASSERT_LT(0, nb);
+	grown = slab_growth(before, na, after, nb, &name);
+	TH_LOG("largest growth over %d cycles: %s by %ld", CYCLES, name,
+	       grown);
+	EXPECT_GT(LEAK_OBJS, grown);
+	/* The socket cache goes with the module. */
+	ASSERT_EQ(0, mod_unload());
+	EXPECT_NE(0, run("grep -q '^TCPALT ' /proc/slabinfo"));
+}
+
+/* socket() loads an installed module through its MODULE_ALIAS. */
+TEST_F(restore, socket_autoloads_module)
+{
+	const char *ko = getenv("TCPALT_KO");
+	int fd;
+
+	ASSERT_NE(NULL, ko);
+	ASSERT_EQ(0, run("mkdir -p /lib/modules/$(uname -r)/extra && "
+			 "cp %s /lib/modules/$(uname -r)/extra/ && depmod -a",
+			 ko));
+	ASSERT_EQ(0, mod_unload());
+	ASSERT_FALSE(mod_loaded());
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
+	EXPECT_LE(0, fd);
+	EXPECT_TRUE(mod_loaded());
+	close(fd);
+	run("rm -f /lib/modules/$(uname -r)/extra/tcpalt.ko && depmod -a");
+}
+
+TEST_HARNESS_MAIN
