@@ -49,7 +49,8 @@ selftests:
 check:
 	scripts/check.sh
 
-vm: all selftests
+vm: deps
+	$(MAKE) all selftests
 	scripts/vm-run.sh --interactive
 
 clean:
