@@ -25,6 +25,7 @@ static bool tcpalt_send_ctl(struct net *net, __be32 saddr, __be32 daddr,
 	struct sk_buff *skb;
 	struct rtable *rt;
 	struct iphdr *iph;
+	int err;
 	u8 *seg;
 
 	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr,
@@ -62,8 +63,12 @@ static bool tcpalt_send_ctl(struct net *net, __be32 saddr, __be32 daddr,
 	skb_dst_set(skb, &rt->dst);
 	ip_select_ident(net, skb, NULL);
 
-	/* ip_local_out() fills in the IP checksum and owns the skb now. */
-	if (net_xmit_eval(ip_local_out(net, NULL, skb)))
+	/*
+	 * ip_local_out() fills in the IP checksum and owns the skb now.
+	 * net_xmit_eval() evaluates its argument twice, hence err.
+	 */
+	err = ip_local_out(net, NULL, skb);
+	if (net_xmit_eval(err))
 		goto discard;
 	tcpalt_stat_inc(net, TCPALT_STAT_OUT_SEGS);
 	return true;

@@ -137,6 +137,11 @@ mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev
 mkdir -p $R/dev/pts $R/dev/shm $R/mnt/vmout
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts
+# udev would make these; bash's <(...) and /dev/stdin users need them.
+ln -s /proc/self/fd $R/dev/fd
+ln -s /proc/self/fd/0 $R/dev/stdin
+ln -s /proc/self/fd/1 $R/dev/stdout
+ln -s /proc/self/fd/2 $R/dev/stderr
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
 mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 mount -t tmpfs -o mode=755 tmpfs $R/run

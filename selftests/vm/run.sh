@@ -5,9 +5,9 @@
 # tcpalt.ko, so they go last.  Usage: run.sh MODULE.ko
 set -u
 
-cd "$(dirname "$0")"
 TCPALT_KO=$(realpath "$1")
 export TCPALT_KO
+cd "$(dirname "$0")"
 
 status=0
 for t in tcpalt_socket tcpalt_closed tcpalt_malformed tcpalt_surfaces \

@@ -145,6 +145,27 @@ static int slab_snapshot(struct slab_count *out, int max)
 	return n;
 }
 
+/*
+ * VFS caches are left out.  With slub_debug, the kernel itself keeps one
+ * dentry and inode (and the radix tree node behind it) of the slab's
+ * debugfs directory for every kmem cache destroyed: measured in this VM,
+ * 20 load/unload cycles of the stock rds module, which makes two caches,
+ * grow dentry and inode_cache by 40 and nothing else.  Module code does
+ * not allocate from these caches, so they say nothing about tcpalt.
+ */
+static bool vfs_cache(const char *name)
+{
+	static const char *const vfs[] = {
+		"dentry", "inode_cache", "lsm_inode_cache", "radix_tree_node",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(vfs) / sizeof(vfs[0]); i++)
+		if (!strcmp(name, vfs[i]))
+			return true;
+	return false;
+}
+
 static long slab_growth(const struct slab_count *a, int na,
 			const struct slab_count *b, int nb, const char **name)
 {
@@ -153,6 +174,9 @@ static long slab_growth(const struct slab_count *a, int na,
 
 	for (j = 0; j < nb; j++) {
 		long before = 0;
+
+		if (vfs_cache(b[j].name))
+			continue;
 
 		for (i = 0; i < na; i++)
 			if (!strcmp(a[i].name, b[j].name))
@@ -199,29 +223,49 @@ TEST_F_TIMEOUT(restore, load_unload_cycles_leak_nothing, 600)
 	grown = slab_growth(before, na, after, nb, &name);
 	TH_LOG("largest growth over %d cycles: %s by %ld", CYCLES, name,
 	       grown);
+
 	EXPECT_GT(LEAK_OBJS, grown);
 	/* The socket cache goes with the module. */
 	ASSERT_EQ(0, mod_unload());
 	EXPECT_NE(0, run("grep -q '^TCPALT ' /proc/slabinfo"));
 }
 
-/* socket() loads an installed module through its MODULE_ALIAS. */
+/*
+ * socket() loads an installed module through its MODULE_ALIAS.  The module
+ * is installed in a private module root, and the kernel's modprobe helper
+ * pointed at it, so depmod indexes one module rather than the whole tree.
+ */
+#define MODROOT		"/tmp/tcpalt-modroot"
+#define MODPROBE	MODROOT "/modprobe"
+
 TEST_F(restore, socket_autoloads_module)
 {
 	const char *ko = getenv("TCPALT_KO");
+	char helper[256] = "";
+	FILE *f;
 	int fd;
 
 	ASSERT_NE(NULL, ko);
-	ASSERT_EQ(0, run("mkdir -p /lib/modules/$(uname -r)/extra && "
-			 "cp %s /lib/modules/$(uname -r)/extra/ && depmod -a",
-			 ko));
+	ASSERT_EQ(0, run("d=" MODROOT "/lib/modules/$(uname -r)/extra && "
+			 "mkdir -p $d && cp %s $d/ && "
+			 "depmod -b " MODROOT " $(uname -r) && "
+			 "grep -q 'net-pf-2-proto-253-type-1 tcpalt' "
+			 MODROOT "/lib/modules/$(uname -r)/modules.alias && "
+			 "printf '#!/bin/sh\nexec modprobe -d %s \"$@\"\n' "
+			 "> " MODPROBE " && chmod +x " MODPROBE, ko, MODROOT));
+	f = fopen("/proc/sys/kernel/modprobe", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(helper, sizeof(helper), f));
+	fclose(f);
+	ASSERT_EQ(0, run("echo " MODPROBE " > /proc/sys/kernel/modprobe"));
+
 	ASSERT_EQ(0, mod_unload());
 	ASSERT_FALSE(mod_loaded());
 	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
 	EXPECT_LE(0, fd);
 	EXPECT_TRUE(mod_loaded());
 	close(fd);
-	run("rm -f /lib/modules/$(uname -r)/extra/tcpalt.ko && depmod -a");
+	run("printf '%%s' '%s' > /proc/sys/kernel/modprobe", helper);
 }
 
 TEST_HARNESS_MAIN
