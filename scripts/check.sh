@@ -62,17 +62,19 @@ run_vm() {
 		>"$LOG/vm.log" 2>&1
 	rc=$?
 	tally_tap vm < <(tr -d '\r' <"$LOG/vm.log")
-	# A failure the tests did not report is the VM's: a warning in the
-	# kernel log, a bad taint, a panic or a timeout.
-	if grep -q '^VM: ' "$LOG/vm.log"; then
+	# vm-run.sh ends with "VM: rc=N in S s"; any other "VM:" line is
+	# the VM's own verdict: a warning in the kernel log, a bad taint, a
+	# panic or a timeout.  That fails the run whatever the tests said.
+	if grep '^VM: ' "$LOG/vm.log" | grep -qv '^VM: rc='; then
+		fail "vm: boot and kernel log"
 		grep '^VM: ' "$LOG/vm.log" | sed 's/^/    /'
-	fi
-	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$LOG/vm.log"; then
-		fail "vm: boot and kernel log (rc $rc)"
+	elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$LOG/vm.log"; then
+		fail "vm: selftests exit status $rc"
 		tail -n 60 "$LOG/vm.log" | sed 's/^/    /'
 	else
 		pass "vm: boot and kernel log"
 	fi
+	grep '^VM: rc=' "$LOG/vm.log" | sed 's/^/    /'
 }
 
 echo "== dependencies"
@@ -95,6 +97,7 @@ else
 fi
 
 echo "== VM selftests"
+step vm-runner-catches-warnings selftests/build/test_vm_verdict.sh
 if [ -f tcpalt.ko ] &&
    make --no-print-directory -C selftests/vm >"$LOG/vm-build.log" 2>&1; then
 	run_vm

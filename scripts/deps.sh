@@ -8,7 +8,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# build: Kbuild against Debian's 6.1 headers, sparse, checkpatch
-	make gcc libc6-dev linux-headers-amd64 sparse perl
+	make gcc libc6-dev binutils linux-headers-amd64 sparse perl
 	# linux-source-6.1 gives kselftest_harness.h and checkpatch.pl
 	linux-source-6.1 xz-utils
 	# the test VM: the same kernel as the headers, booted by QEMU
