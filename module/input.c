@@ -7,6 +7,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "fault.h"
 #include "stats.h"
 #include "tcpalt.h"
 
@@ -97,6 +98,7 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 	}
 
 	tcpalt_rcv_closed(net, skb, &hdr);
+	tcpalt_fault_rx(skb);
 	consume_skb(skb);
 	return 0;
 

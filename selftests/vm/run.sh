@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs every VM selftest in the guest, as TAP.  The module tests reload
-# tcpalt.ko, so they go last.  Usage: run.sh MODULE.ko
+# tcpalt.ko, so they go last.  On the debug kernel, --debug adds its own
+# verdicts: kmemleak and lockdep.  Usage: run.sh MODULE.ko [--debug]
 set -u
 
 TCPALT_KO=$(realpath "$1")
 export TCPALT_KO
 cd "$(dirname "$0")"
+debug=${2:-}
+[ "$debug" = --debug ] && ./debug-checks.sh begin
 
 status=0
 for t in tcpalt_socket tcpalt_closed tcpalt_malformed tcpalt_surfaces \
@@ -15,4 +18,5 @@ for t in tcpalt_socket tcpalt_closed tcpalt_malformed tcpalt_surfaces \
 	echo "# suite: $t"
 	./"$t" || status=1
 done
+[ "$debug" = --debug ] && { ./debug-checks.sh end || status=1; }
 exit $status

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug leg must catch what it exists for.  Each deliberate fault of
+# module/fault.h is built into a module of its own, one SYN drives it
+# through the receive path in the debug VM, and the run must come out red
+# with the detector's own report.  Usage: test_debug_faults.sh KDIR
+set -uo pipefail
+
+cd "$(dirname "$0")/../.."
+kdir=$1
+status=0
+
+# fault define, what the kernel log must say
+FAULTS=(
+	"TCPALT_FAULT_SLEEP_IN_RX|BUG: sleeping function called from invalid context"
+	"TCPALT_FAULT_DOUBLE_FREE|KASAN: double-free"
+	"TCPALT_FAULT_LEAK|unreferenced object"
+)
+
+for entry in "${FAULTS[@]}"; do
+	fault=${entry%%|*}
+	report=${entry#*|}
+	ko=$(scripts/build-variant.sh "$kdir" "build/fault-$fault" "-D$fault") ||
+		{ echo "$fault: build failed"; status=1; continue; }
+	out=$(scripts/vm-run.sh --kernel "$kdir/arch/x86/boot/bzImage" \
+		--modules-dir "$kdir/modroot" --module "$ko" --timeout 600 -- \
+		"sh selftests/vm/debug-checks.sh begin &&
+		 cd selftests/vm && ./tcpalt_closed &&
+		 ./debug-checks.sh end | tee /dev/stderr | grep -q '^ok 1 kmemleak'" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "$fault: the debug leg passed a faulty module"
+		status=1
+	elif ! grep -qF "$report" <<<"$out"; then
+		echo "$fault: red, but without '$report':"
+		tail -n 30 <<<"$out" | sed 's/^/    /'
+		status=1
+	else
+		echo "$fault: caught ($report)"
+	fi
+done
+exit $status
