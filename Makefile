@@ -6,8 +6,11 @@
 #                   check that it imports none of Linux TCP's functions
 #   make lint       sparse (C=2) and checkpatch.pl --strict
 #   make unit       host unit tests of the portable core
-#   make check      everything: deps, build, lint, unit and VM tests
+#   make check      everything: deps, build, lint, unit tests, and the VM
+#                   selftests on Debian's kernel and on the debug kernel
+#   make check-stock, make check-debug   the same with one VM leg only
 #   make vm         a shell in the test VM with the module loaded
+#   make vm-debug   the same on the debug kernel
 
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -17,7 +20,7 @@ BUILD := build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
 .PHONY: all module symcheck lint sparse checkpatch unit selftests check \
-	vm deps clean
+	check-stock check-debug debug-kernel vm vm-debug deps clean
 
 all: module symcheck
 
@@ -47,11 +50,27 @@ selftests:
 	$(MAKE) -C selftests/vm
 
 check:
-	scripts/check.sh
+	scripts/check.sh all
+
+check-stock:
+	scripts/check.sh stock
+
+check-debug:
+	scripts/check.sh debug
+
+debug-kernel: deps
+	scripts/debug-kernel.sh
 
 vm: deps
 	$(MAKE) all selftests
 	scripts/vm-run.sh --interactive
+
+vm-debug: deps
+	$(MAKE) all selftests
+	kdir=$$(scripts/debug-kernel.sh) && \
+	ko=$$(scripts/build-variant.sh $$kdir build/debug) && \
+	scripts/vm-run.sh --interactive --kernel $$kdir/arch/x86/boot/bzImage \
+		--modules-dir $$kdir/modroot --module $$ko
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

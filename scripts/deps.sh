@@ -15,6 +15,8 @@ PACKAGES=(
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	# inside the VM: namespaces, veth, netem, sysctl
 	iproute2 procps
+	# the debug kernel, built from linux-source-6.1
+	flex bison bc libelf-dev libssl-dev
 )
 
 missing=()
