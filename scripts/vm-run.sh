@@ -38,7 +38,7 @@ readonly BAD_PATTERNS=(
 	"suspicious RCU usage" "possible recursive locking"
 	"inconsistent lock state" "blocked for more than" "soft lockup"
 	"hard LOCKUP" "kernel BUG" "general protection fault" "Call Trace:"
-	"memory leak" "Kernel panic"
+	"suspected memory leak" "Kernel panic"
 )
 # Taint flags a test run may have: O (out-of-tree) and E (unsigned module).
 readonly ALLOWED_TAINT=$((4096 | 8192))
@@ -254,7 +254,11 @@ accel_args() {
 kernel_cmdline() {
 	local args=(
 		console=ttyS0 panic=-1 panic_on_warn=1 oops=panic
-		softlockup_panic=1 hung_task_panic=1 slub_debug=FZPU loglevel=4
+		softlockup_panic=1 hung_task_panic=1 slub_debug=FZPU
+		# KERN_WARNING and above reach the console, so a WARN's own
+		# lines are seen even when panic_on_warn kills the guest before
+		# its dmesg can be saved.
+		loglevel=5
 		rdinit=/init "tcpalt_vm.repo=$REPO"
 		# Under TCG the vCPUs' TSCs look unsynchronised and the kernel falls
 		# back to HPET, where every clock read is an emulated MMIO access.

@@ -10,7 +10,10 @@ TCPALT_KO=$(realpath "$1")
 export TCPALT_KO
 cd "$(dirname "$0")"
 debug=${2:-}
-[ "$debug" = --debug ] && ./debug-checks.sh begin
+if [ "$debug" = --debug ]; then
+	export TCPALT_DEBUG_KERNEL=1
+	./debug-checks.sh begin
+fi
 
 status=0
 for t in tcpalt_socket tcpalt_closed tcpalt_malformed tcpalt_surfaces \

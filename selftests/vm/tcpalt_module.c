@@ -146,17 +146,21 @@ static int slab_snapshot(struct slab_count *out, int max)
 }
 
 /*
- * VFS caches are left out.  With slub_debug, the kernel itself keeps one
- * dentry and inode (and the radix tree node behind it) of the slab's
- * debugfs directory for every kmem cache destroyed: measured in this VM,
- * 20 load/unload cycles of the stock rds module, which makes two caches,
- * grow dentry and inode_cache by 40 and nothing else.  Module code does
- * not allocate from these caches, so they say nothing about tcpalt.
+ * Left out: VFS caches, and the debug kernel's own bookkeeping.  With
+ * slub_debug, the kernel itself keeps one dentry and inode (and the radix
+ * tree node behind it) of the slab's debugfs directory for every kmem
+ * cache destroyed: measured in this VM, 20 load/unload cycles of the stock
+ * rds module, which makes two caches, grow dentry and inode_cache by 40
+ * and nothing else.  debug_objects_cache refills its pool in batches and
+ * kmemleak_object shadows every other allocation.  Module code allocates
+ * from none of these, and on the debug kernel kmemleak checks leaks
+ * object by object anyway.
  */
-static bool vfs_cache(const char *name)
+static bool uninformative_cache(const char *name)
 {
 	static const char *const vfs[] = {
 		"dentry", "inode_cache", "lsm_inode_cache", "radix_tree_node",
+		"debug_objects_cache", "kmemleak_object",
 	};
 	size_t i;
 
@@ -175,7 +179,7 @@ static long slab_growth(const struct slab_count *a, int na,
 	for (j = 0; j < nb; j++) {
 		long before = 0;
 
-		if (vfs_cache(b[j].name))
+		if (uninformative_cache(b[j].name))
 			continue;
 
 		for (i = 0; i < na; i++)
@@ -212,6 +216,14 @@ TEST_F_TIMEOUT(restore, load_unload_cycles_leak_nothing, 600)
 	const char *name = "";
 	int na, nb;
 	long grown;
+
+	/*
+	 * KASAN's quarantine holds freed objects back, so active counts on
+	 * the debug kernel do not fall when memory is freed; there kmemleak
+	 * checks every object instead (selftests/vm/debug-checks.sh).
+	 */
+	if (getenv("TCPALT_DEBUG_KERNEL"))
+		SKIP(return, "slab counts mean nothing under KASAN; kmemleak checks leaks here");
 
 	ASSERT_EQ(0, cycle(2));		/* warm the caches */
 	na = slab_snapshot(before, 512);
