@@ -11,6 +11,9 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/stddef.h>
+/* For state.c to check its state numbers against the kernel's. */
+#include <linux/build_bug.h>
+#include <net/tcp_states.h>
 #else
 #include <linux/types.h>
 #include <stdbool.h>

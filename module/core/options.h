@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building the options of an outgoing segment, laid out word by word as
+ * Linux's tcp_options_write() lays them out, so a capture of tcpalt looks
+ * like one of Linux TCP.  Parsing is tcpalt_parse_opts() of segment.h;
+ * both use struct tcpalt_opts.
+ */
+#ifndef _TCPALT_CORE_OPTIONS_H
+#define _TCPALT_CORE_OPTIONS_H
+
+#include "compat.h"
+#include "segment.h"
+
+/* The options a header can hold: data offset 15 words, less 5. */
+#define TCPALT_OPTS_MAX		(TCPALT_HDR_MAX - TCPALT_HDR_LEN)
+
+/*
+ * The SACK blocks that fit beside the other options of a non-SYN segment:
+ * 3 with timestamps, 4 without (RFC 2018 section 3).
+ */
+u8 tcpalt_sack_room(bool has_ts);
+
+/*
+ * A SYN's options: MSS, SACK-permitted, timestamps and window scale, as
+ * far as o asks for them.  nr_sack is ignored (a SYN carries no SACK
+ * blocks).  Returns the length written, a multiple of 4 and at most 20.
+ */
+size_t tcpalt_syn_opts_len(const struct tcpalt_opts *o);
+size_t tcpalt_build_syn_opts(u8 *buf, const struct tcpalt_opts *o);
+
+/*
+ * The options of any other segment: timestamps and the first nr_sack
+ * SACK blocks, as many as tcpalt_sack_room() allows.  Returns the length
+ * written, a multiple of 4 and at most TCPALT_OPTS_MAX.
+ */
+size_t tcpalt_opts_len(const struct tcpalt_opts *o);
+size_t tcpalt_build_opts(u8 *buf, const struct tcpalt_opts *o);
+
+#endif /* _TCPALT_CORE_OPTIONS_H */

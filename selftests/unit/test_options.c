@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Option building: Linux's byte layout, and every combination round-trip
+ * through tcpalt_parse_opts().
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "options.h"
+
+#define CANARY	0xa5
+
+/* Builds the options into a full header and parses them back. */
+static enum tcpalt_parse_result round_trip(const u8 *opt, size_t len,
+					   struct tcpalt_opts *out)
+{
+	struct tcpalt_hdr hdr = {
+		.sport = 1, .dport = 2, .doff = TCPALT_HDR_LEN + len,
+		.flags = TCPALT_ACK,
+	};
+	u8 seg[TCPALT_HDR_MAX];
+
+	tcpalt_build_hdr(seg, &hdr);
+	memcpy(seg + TCPALT_HDR_LEN, opt, len);
+	if (tcpalt_parse_hdr(seg, hdr.doff, &hdr) != TCPALT_PARSE_OK)
+		return TCPALT_PARSE_BAD_DOFF;
+	return tcpalt_parse_opts(seg, &hdr, out);
+}
+
+TEST(syn_all_options_linux_layout)
+{
+	const struct tcpalt_opts o = {
+		.has_mss = true, .mss = 1460, .sack_ok = true,
+		.has_ts = true, .tsval = 0x01020304, .tsecr = 0,
+		.has_wscale = true, .wscale = 7,
+	};
+	const u8 want[] = {
+		2, 4, 0x05, 0xb4,
+		4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0,
+		1, 3, 3, 7,
+	};
+	u8 buf[TCPALT_OPTS_MAX];
+
+	ASSERT_EQ(sizeof(want), tcpalt_build_syn_opts(buf, &o));
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+	EXPECT_EQ(sizeof(want), tcpalt_syn_opts_len(&o));
+}
+
+TEST(syn_timestamps_without_sack)
+{
+	const struct tcpalt_opts o = {
+		.has_mss = true, .mss = 536, .has_ts = true,
+		.tsval = 0xfffffffe, .tsecr = 0x11223344,
+		.has_wscale = true, .wscale = 0,
+	};
+	const u8 want[] = {
+		2, 4, 0x02, 0x18,
+		1, 1, 8, 10, 0xff, 0xff, 0xff, 0xfe, 0x11, 0x22, 0x33, 0x44,
+		1, 3, 3, 0,
+	};
+	u8 buf[TCPALT_OPTS_MAX];
+
+	ASSERT_EQ(sizeof(want), tcpalt_build_syn_opts(buf, &o));
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+}
+
+TEST(syn_sack_without_timestamps)
+{
+	const struct tcpalt_opts o = {
+		.has_mss = true, .mss = 1460, .sack_ok = true,
+		.has_wscale = true, .wscale = 14,
+	};
+	const u8 want[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 14 };
+	u8 buf[TCPALT_OPTS_MAX];
+
+	ASSERT_EQ(sizeof(want), tcpalt_build_syn_opts(buf, &o));
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+}
+
+/* RFC 7323 section 2.3: a shift above 14 is never sent. */
+TEST(syn_wscale_clamped)
+{
+	const struct tcpalt_opts o = { .has_wscale = true, .wscale = 200 };
+	const u8 want[] = { 1, 3, 3, 14 };
+	u8 buf[TCPALT_OPTS_MAX];
+
+	ASSERT_EQ(sizeof(want), tcpalt_build_syn_opts(buf, &o));
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+}
+
+/* All 16 combinations of the SYN options, each parsed back. */
+TEST(syn_every_combination_round_trips)
+{
+	struct tcpalt_opts o, back;
+	u8 buf[TCPALT_OPTS_MAX + 8];
+	size_t len;
+	int m;
+
+	for (m = 0; m < 16; m++) {
+		o = (struct tcpalt_opts){
+			.has_mss = m & 1, .mss = 1400 + m,
+			.sack_ok = m & 2,
+			.has_ts = m & 4, .tsval = 0x80000000u + m,
+			.tsecr = 0xffffffffu - m,
+			.has_wscale = m & 8, .wscale = m % 15,
+			/* A SYN carries no SACK blocks, asked or not. */
+			.nr_sack = 2, .sack = { { 1, 2 }, { 3, 4 } },
+		};
+		memset(buf, CANARY, sizeof(buf));
+		len = tcpalt_build_syn_opts(buf, &o);
+		EXPECT_EQ(tcpalt_syn_opts_len(&o), len);
+		EXPECT_EQ(0, len % 4);
+		EXPECT_LE(len, 20);
+		EXPECT_EQ(CANARY, buf[len]);
+		ASSERT_EQ(TCPALT_PARSE_OK, round_trip(buf, len, &back))
+			TH_LOG("combination %d", m);
+		EXPECT_EQ(o.has_mss, back.has_mss);
+		EXPECT_EQ(o.sack_ok, back.sack_ok);
+		EXPECT_EQ(o.has_ts, back.has_ts);
+		EXPECT_EQ(o.has_wscale, back.has_wscale);
+		EXPECT_EQ(0, back.nr_sack);
+		if (o.has_mss)
+			EXPECT_EQ(o.mss, back.mss);
+		if (o.has_ts) {
+			EXPECT_EQ(o.tsval, back.tsval);
+			EXPECT_EQ(o.tsecr, back.tsecr);
+		}
+		if (o.has_wscale)
+			EXPECT_EQ(o.wscale, back.wscale);
+	}
+}
+
+TEST(sack_room)
+{
+	EXPECT_EQ(3, tcpalt_sack_room(true));
+	EXPECT_EQ(4, tcpalt_sack_room(false));
+}
+
+TEST(timestamps_linux_layout)
+{
+	const struct tcpalt_opts o = {
+		.has_ts = true, .tsval = 0xa1b2c3d4, .tsecr = 0x00000001,
+		/* Not for a non-SYN segment: ignored. */
+		.has_mss = true, .mss = 1460, .sack_ok = true,
+		.has_wscale = true, .wscale = 3,
+	};
+	const u8 want[] = {
+		1, 1, 8, 10, 0xa1, 0xb2, 0xc3, 0xd4, 0, 0, 0, 1,
+	};
+	struct tcpalt_opts back;
+	u8 buf[TCPALT_OPTS_MAX];
+
+	ASSERT_EQ(sizeof(want), tcpalt_build_opts(buf, &o));
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+	ASSERT_EQ(TCPALT_PARSE_OK, round_trip(buf, sizeof(want), &back));
+	EXPECT_FALSE(back.has_mss);
+	EXPECT_FALSE(back.sack_ok);
+	EXPECT_FALSE(back.has_wscale);
+}
+
+TEST(sack_linux_layout)
+{
+	const struct tcpalt_opts o = {
+		.has_ts = true, .tsval = 1, .tsecr = 2,
+		.nr_sack = 1, .sack = { { 0xfffffff0u, 0x10 } },
+	};
+	const u8 want[] = {
+		1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2,
+		1, 1, 5, 10, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0x10,
+	};
+	u8 buf[TCPALT_OPTS_MAX];
+
+	ASSERT_EQ(sizeof(want), tcpalt_build_opts(buf, &o));
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+}
+
+/*
+ * With and without timestamps, 0 to 4 blocks asked for: as many as fit
+ * go out, the first ones, and the whole stays within 40 bytes.
+ */
+TEST(sack_every_count_round_trips)
+{
+	struct tcpalt_opts o, back;
+	u8 buf[TCPALT_OPTS_MAX + 8];
+	u8 n, want_n, i;
+	size_t len;
+	int ts;
+
+	for (ts = 0; ts < 2; ts++) {
+		for (n = 0; n <= TCPALT_SACK_BLOCKS_MAX; n++) {
+			o = (struct tcpalt_opts){
+				.has_ts = ts, .tsval = 77, .tsecr = 88,
+				.nr_sack = n,
+			};
+			for (i = 0; i < TCPALT_SACK_BLOCKS_MAX; i++) {
+				o.sack[i].start = 0xfffff000u + 0x1000 * i;
+				o.sack[i].end = 0xfffff800u + 0x1000 * i;
+			}
+			memset(buf, CANARY, sizeof(buf));
+			len = tcpalt_build_opts(buf, &o);
+			EXPECT_EQ(tcpalt_opts_len(&o), len);
+			EXPECT_EQ(0, len % 4);
+			EXPECT_LE(len, TCPALT_OPTS_MAX);
+			EXPECT_EQ(CANARY, buf[len]);
+			ASSERT_EQ(TCPALT_PARSE_OK, round_trip(buf, len, &back));
+			want_n = n < tcpalt_sack_room(ts) ?
+				 n : tcpalt_sack_room(ts);
+			ASSERT_EQ(want_n, back.nr_sack)
+				TH_LOG("ts %d, %u blocks", ts, n);
+			EXPECT_EQ(o.has_ts, back.has_ts);
+			for (i = 0; i < want_n; i++) {
+				EXPECT_EQ(o.sack[i].start, back.sack[i].start);
+				EXPECT_EQ(o.sack[i].end, back.sack[i].end);
+			}
+		}
+	}
+}
+
+TEST(nothing_to_send)
+{
+	const struct tcpalt_opts o = { 0 };
+	u8 buf[4] = { CANARY, CANARY, CANARY, CANARY };
+
+	EXPECT_EQ(0, tcpalt_build_opts(buf, &o));
+	EXPECT_EQ(0, tcpalt_build_syn_opts(buf, &o));
+	EXPECT_EQ(0, tcpalt_opts_len(&o));
+	EXPECT_EQ(0, tcpalt_syn_opts_len(&o));
+	EXPECT_EQ(CANARY, buf[0]);
+}
+
+TEST_HARNESS_MAIN
