@@ -76,9 +76,12 @@ static int __init tcpalt_init(void)
 	}
 	tcpalt_ipproto = proto;
 
-	err = register_pernet_subsys(&tcpalt_net_ops);
+	err = tcpalt_port_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&tcpalt_net_ops);
+	if (err)
+		goto free_ports;
 	err = tcpalt_proc_init();
 	if (err)
 		goto unregister_pernet;
@@ -98,6 +101,8 @@ remove_proc:
 	tcpalt_proc_exit();
 unregister_pernet:
 	unregister_pernet_subsys(&tcpalt_net_ops);
+free_ports:
+	tcpalt_port_exit();
 	return err;
 }
 
@@ -107,6 +112,7 @@ static void __exit tcpalt_exit(void)
 	tcpalt_sock_unregister();
 	tcpalt_proc_exit();
 	unregister_pernet_subsys(&tcpalt_net_ops);
+	tcpalt_port_exit();
 }
 
 module_init(tcpalt_init);

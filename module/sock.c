@@ -5,9 +5,10 @@
  *
  * Options at the socket's own protocol level (the number passed to
  * socket()) are tcpalt's; every other level goes to the generic IP code.
- * Calls that need connections (bind, listen, accept, connect, shutdown,
- * send, receive) answer EOPNOTSUPP through the kernel's sock_no_* helpers
- * until the connection code replaces them.
+ * bind() is the generic inet_bind(), which validates the address and asks
+ * port.c for the port.  Calls that need connections (listen, accept,
+ * connect, shutdown, send, receive) answer EOPNOTSUPP through the kernel's
+ * sock_no_* helpers until the connection code replaces them.
  */
 #include <linux/module.h>
 #include <linux/poll.h>
@@ -24,10 +25,13 @@ struct tcpalt_sock {
 
 static void tcpalt_close(struct sock *sk, long timeout)
 {
+	lock_sock(sk);
+	tcpalt_put_port(sk);
+	release_sock(sk);
 	sk_common_release(sk);
 }
 
-/* Nothing is hashed before bind and connect exist. */
+/* Nothing is in a lookup table before listen and connect exist. */
 static void tcpalt_unhash(struct sock *sk)
 {
 }
@@ -55,6 +59,7 @@ static struct proto tcpalt_prot = {
 	.setsockopt = tcpalt_setsockopt,
 	.getsockopt = tcpalt_getsockopt,
 	.unhash = tcpalt_unhash,
+	.get_port = tcpalt_get_port,
 	.obj_size = sizeof(struct tcpalt_sock),
 };
 
@@ -82,7 +87,7 @@ static const struct proto_ops tcpalt_stream_ops = {
 	.family = PF_INET,
 	.owner = THIS_MODULE,
 	.release = inet_release,
-	.bind = sock_no_bind,
+	.bind = inet_bind,
 	.connect = sock_no_connect,
 	.socketpair = sock_no_socketpair,
 	.accept = sock_no_accept,

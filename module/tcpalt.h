@@ -14,6 +14,7 @@
 #include "core/segment.h"
 
 struct sk_buff;
+struct sock;
 struct tcpalt_stats;
 
 /* The IP protocol number on the wire: 253, or 254 by module parameter. */
@@ -40,6 +41,12 @@ int tcpalt_v4_rcv(struct sk_buff *skb);
 /* output.c */
 void tcpalt_send_reset(struct net *net, struct sk_buff *in_skb,
 		       const struct tcpalt_hdr *hdr);
+
+/* port.c */
+int tcpalt_get_port(struct sock *sk, unsigned short port);
+void tcpalt_put_port(struct sock *sk);
+int tcpalt_port_init(void);
+void tcpalt_port_exit(void);
 
 /* sock.c */
 int tcpalt_sock_register(void);

@@ -16,7 +16,7 @@ if [ "$debug" = --debug ]; then
 fi
 
 status=0
-for t in tcpalt_socket tcpalt_closed tcpalt_malformed tcpalt_surfaces \
+for t in tcpalt_socket tcpalt_bind tcpalt_closed tcpalt_malformed tcpalt_surfaces \
 	 tcpalt_module; do
 	echo "# suite: $t"
 	./"$t" || status=1

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -195,14 +196,19 @@ static long slab_growth(const struct slab_count *a, int na,
 
 static int cycle(int n)
 {
+	struct sockaddr_in any = { .sin_family = AF_INET };
 	int i, fd;
 
 	for (i = 0; i < n; i++) {
 		if (mod_unload() || mod_load(""))
 			return -1;
-		/* Make each cycle do real work: a socket and a namespace. */
+		/*
+		 * Make each cycle do real work: a bound socket and a
+		 * namespace.
+		 */
 		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
-		if (fd < 0 || run("ip netns add tcpalt-cycle") ||
+		if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof(any)) ||
+		    run("ip netns add tcpalt-cycle") ||
 		    run("ip netns del tcpalt-cycle"))
 			return -1;
 		close(fd);

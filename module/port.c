@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port ownership: which sockets hold which local port, per namespace, and
+ * the choice of an ephemeral port for bind() to port 0.
+ *
+ * Every bound socket sits on the chain of its (namespace, port) bucket
+ * through sk_bind_node.  Buckets have their own locks, taken with BHs off
+ * because the passive open will bind children from softirq.
+ *
+ * Two sockets on one port conflict as they do for TCP: unless both set
+ * SO_REUSEADDR and the other is not listening, their bound addresses must
+ * not overlap (the wildcard overlaps every address), on overlapping
+ * devices.
+ */
+#include <linux/hash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/tcp_states.h>
+
+#include "tcpalt.h"
+
+#define PORT_HASH_BITS	12
+
+struct port_bucket {
+	spinlock_t lock;		/* guards owners */
+	struct hlist_head owners;	/* sockets bound here, any port */
+};
+
+static struct port_bucket *port_table;
+
+static struct port_bucket *port_bucket(const struct net *net, u16 port)
+{
+	return &port_table[hash_32(net_hash_mix(net) ^ port, PORT_HASH_BITS)];
+}
+
+static bool addrs_overlap(const struct sock *a, const struct sock *b)
+{
+	__be32 x = inet_sk(a)->inet_rcv_saddr, y = inet_sk(b)->inet_rcv_saddr;
+
+	return !x || !y || x == y;
+}
+
+static bool devs_overlap(const struct sock *a, const struct sock *b)
+{
+	return !a->sk_bound_dev_if || !b->sk_bound_dev_if ||
+	       a->sk_bound_dev_if == b->sk_bound_dev_if;
+}
+
+static bool port_conflict(const struct port_bucket *b, const struct sock *sk,
+			  u16 port)
+{
+	const struct net *net = sock_net(sk);
+	struct sock *sk2;
+
+	sk_for_each_bound(sk2, &b->owners) {
+		if (sk2 == sk || !net_eq(sock_net(sk2), net) ||
+		    inet_sk(sk2)->inet_num != port || !devs_overlap(sk, sk2))
+			continue;
+		if (sk->sk_reuse && sk2->sk_reuse &&
+		    sk2->sk_state != TCP_LISTEN)
+			continue;
+		if (addrs_overlap(sk, sk2))
+			return true;
+	}
+	return false;
+}
+
+/* Takes port for sk if nothing conflicts; the caller holds the socket. */
+static int port_take(struct sock *sk, u16 port)
+{
+	struct port_bucket *b = port_bucket(sock_net(sk), port);
+	int err = 0;
+
+	spin_lock_bh(&b->lock);
+	if (port_conflict(b, sk, port)) {
+		err = -EADDRINUSE;
+	} else {
+		inet_sk(sk)->inet_num = port;
+		sk_add_bind_node(sk, &b->owners);
+	}
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/*
+ * bind() to port 0: RFC 6056 algorithm 1, a random starting point in the
+ * namespace's ip_local_port_range, then every port after it in turn,
+ * skipping ip_local_reserved_ports.
+ */
+static int port_take_ephemeral(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	u32 span, offset, i;
+	int low, high;
+	u16 port;
+
+	inet_sk_get_local_port_range(sk, &low, &high);
+	span = high - low + 1;
+	offset = get_random_u32_below(span);
+	for (i = 0; i < span; i++) {
+		port = low + (offset + i) % span;
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		if (!port_take(sk, port))
+			return 0;
+		cond_resched();
+	}
+	return -EADDRINUSE;
+}
+
+/* struct proto .get_port, called by inet_bind() with the socket held. */
+int tcpalt_get_port(struct sock *sk, unsigned short port)
+{
+	return port ? port_take(sk, port) : port_take_ephemeral(sk);
+}
+
+/* Gives up sk's port, if it holds one. */
+void tcpalt_put_port(struct sock *sk)
+{
+	struct port_bucket *b;
+
+	if (!inet_sk(sk)->inet_num)
+		return;
+	b = port_bucket(sock_net(sk), inet_sk(sk)->inet_num);
+	spin_lock_bh(&b->lock);
+	hlist_del_init(&sk->sk_bind_node);
+	spin_unlock_bh(&b->lock);
+	inet_sk(sk)->inet_num = 0;
+	inet_sk(sk)->inet_sport = 0;
+}
+
+int tcpalt_port_init(void)
+{
+	unsigned int i;
+
+	port_table = kvcalloc(1U << PORT_HASH_BITS, sizeof(*port_table),
+			      GFP_KERNEL);
+	if (!port_table)
+		return -ENOMEM;
+	for (i = 0; i < 1U << PORT_HASH_BITS; i++) {
+		spin_lock_init(&port_table[i].lock);
+		INIT_HLIST_HEAD(&port_table[i].owners);
+	}
+	return 0;
+}
+
+void tcpalt_port_exit(void)
+{
+	kvfree(port_table);
+}
