@@ -14,26 +14,38 @@
 /*
  * Length and data offset, then the checksum over the whole segment, then
  * the options, which are only worth reading once the checksum vouches for
- * them.  Each reject is counted under InErrs and under its own reason.
+ * them.  A reject says why in *why, the counter it goes under besides
+ * InErrs.
  */
-static enum tcpalt_stat tcpalt_validate(struct sk_buff *skb,
-					struct tcpalt_hdr *hdr,
-					struct tcpalt_opts *opts)
+static bool tcpalt_validate(struct sk_buff *skb, struct tcpalt_hdr *hdr,
+			    struct tcpalt_opts *opts, enum tcpalt_stat *why)
 {
-	if (!pskb_may_pull(skb, TCPALT_HDR_LEN))
-		return TCPALT_STAT_IN_HDR_ERRORS;
-	if (tcpalt_parse_hdr(skb->data, skb->len, hdr) != TCPALT_PARSE_OK)
-		return TCPALT_STAT_IN_HDR_ERRORS;
-	if (!pskb_may_pull(skb, hdr->doff))
-		return TCPALT_STAT_IN_HDR_ERRORS;
+	*why = TCPALT_STAT_IN_HDR_ERRORS;
+	if (!pskb_may_pull(skb, TCPALT_HDR_LEN) ||
+	    tcpalt_parse_hdr(skb->data, skb->len, hdr) != TCPALT_PARSE_OK ||
+	    !pskb_may_pull(skb, hdr->doff))
+		return false;
 
+	*why = TCPALT_STAT_IN_CSUM_ERRORS;
 	if (skb_checksum_init(skb, tcpalt_ipproto, inet_compute_pseudo) ||
 	    (!skb_csum_unnecessary(skb) && skb_checksum_complete(skb)))
-		return TCPALT_STAT_IN_CSUM_ERRORS;
+		return false;
 
-	if (tcpalt_parse_opts(skb->data, hdr, opts) != TCPALT_PARSE_OK)
-		return TCPALT_STAT_IN_OPT_ERRORS;
-	return TCPALT_STAT_MAX;
+	*why = TCPALT_STAT_IN_OPT_ERRORS;
+	return tcpalt_parse_opts(skb->data, hdr, opts) == TCPALT_PARSE_OK;
+}
+
+/* The closest generic drop reason, for drop monitors and tracing. */
+static enum skb_drop_reason tcpalt_drop_reason(enum tcpalt_stat why)
+{
+	switch (why) {
+	case TCPALT_STAT_IN_HDR_ERRORS:
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	case TCPALT_STAT_IN_CSUM_ERRORS:
+		return SKB_DROP_REASON_TCP_CSUM;
+	default:
+		return SKB_DROP_REASON_NOT_SPECIFIED;
+	}
 }
 
 /*
@@ -78,20 +90,23 @@ static void tcpalt_rcv_closed(struct net *net, struct sk_buff *skb,
 int tcpalt_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
+	enum skb_drop_reason reason;
 	struct tcpalt_opts opts;
 	struct tcpalt_hdr hdr;
-	enum tcpalt_stat err;
+	enum tcpalt_stat why;
 
+	reason = SKB_DROP_REASON_OTHERHOST;
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
 	tcpalt_stat_inc(net, TCPALT_STAT_IN_SEGS);
 
-	err = tcpalt_validate(skb, &hdr, &opts);
-	if (err != TCPALT_STAT_MAX) {
+	if (!tcpalt_validate(skb, &hdr, &opts, &why)) {
 		tcpalt_stat_inc(net, TCPALT_STAT_IN_ERRS);
-		tcpalt_stat_inc(net, err);
+		tcpalt_stat_inc(net, why);
+		reason = tcpalt_drop_reason(why);
 		goto discard;
 	}
+	reason = SKB_DROP_REASON_IP_INADDRERRORS;
 	if (!tcpalt_addr_ok(skb)) {
 		tcpalt_stat_inc(net, TCPALT_STAT_IN_ADDR_ERRORS);
 		goto discard;
@@ -99,10 +114,9 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 
 	tcpalt_rcv_closed(net, skb, &hdr);
 	tcpalt_fault_rx(skb);
-	consume_skb(skb);
-	return 0;
+	reason = SKB_DROP_REASON_NO_SOCKET;
 
 discard:
-	kfree_skb(skb);
+	kfree_skb_reason(skb, reason);
 	return 0;
 }

@@ -56,14 +56,18 @@ static struct pernet_operations tcpalt_net_ops = {
 	.size = sizeof(struct tcpalt_net),
 };
 
+/*
+ * Without no_policy the IP layer applies the inbound IPsec policy before
+ * the handler runs; with no socket to consult, that is the whole check.
+ */
 static const struct net_protocol tcpalt_protocol = {
 	.handler = tcpalt_v4_rcv,
-	.no_policy = 1,
 };
 
 /*
- * The receive handler goes in last and comes out first, so that it never
- * runs without the per-namespace state it counts into.
+ * The receive handler goes in after the per-namespace state it counts
+ * into, and the socket family entry goes in last: once socket() can make
+ * a socket, the module may be pinned, so nothing after it may fail.
  */
 static int __init tcpalt_init(void)
 {
@@ -85,18 +89,19 @@ static int __init tcpalt_init(void)
 	err = tcpalt_proc_init();
 	if (err)
 		goto unregister_pernet;
-	err = tcpalt_sock_register();
+	err = tcpalt_proto_register();
 	if (err)
 		goto remove_proc;
 	if (inet_add_protocol(&tcpalt_protocol, tcpalt_ipproto)) {
 		pr_err("tcpalt: IP protocol %u is taken\n", tcpalt_ipproto);
 		err = -EBUSY;
-		goto unregister_sock;
+		goto unregister_proto;
 	}
+	tcpalt_protosw_register();
 	return 0;
 
-unregister_sock:
-	tcpalt_sock_unregister();
+unregister_proto:
+	tcpalt_proto_unregister();
 remove_proc:
 	tcpalt_proc_exit();
 unregister_pernet:
@@ -108,8 +113,9 @@ free_ports:
 
 static void __exit tcpalt_exit(void)
 {
+	tcpalt_protosw_unregister();
 	inet_del_protocol(&tcpalt_protocol, tcpalt_ipproto);
-	tcpalt_sock_unregister();
+	tcpalt_proto_unregister();
 	tcpalt_proc_exit();
 	unregister_pernet_subsys(&tcpalt_net_ops);
 	tcpalt_port_exit();

@@ -5,22 +5,29 @@
  */
 #include <linux/skbuff.h>
 #include <net/checksum.h>
+#include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "core/accept.h"
 #include "stats.h"
 #include "tcpalt.h"
 
 #define TCPALT_CTL_HEADROOM	(MAX_HEADER + sizeof(struct iphdr))
 
 /*
- * Sends a bare 20-byte segment from (saddr, sport) to (daddr, dport),
- * routed afresh; it belongs to no socket, so it carries no options and
- * advertises no window.  Returns whether the segment went out.
+ * Sends a bare 20-byte segment that answers in_skb, from its destination
+ * to its source, routed afresh as TCP routes its replies: the incoming
+ * VRF, the reflected mark and TOS.  It belongs to no socket, so it carries
+ * no options and advertises no window.  Returns whether it went out.
  */
-static bool tcpalt_send_ctl(struct net *net, __be32 saddr, __be32 daddr,
+static bool tcpalt_send_ctl(struct net *net, struct sk_buff *in_skb,
 			    const struct tcpalt_hdr *hdr)
 {
+	const struct iphdr *in_iph = ip_hdr(in_skb);
+	int oif = netif_index_is_l3_master(net, in_skb->skb_iif) ?
+		  in_skb->skb_iif : 0;
+	u8 tos = in_iph->tos & ~INET_ECN_MASK;
 	struct flowi4 fl4;
 	struct sk_buff *skb;
 	struct rtable *rt;
@@ -28,9 +35,11 @@ static bool tcpalt_send_ctl(struct net *net, __be32 saddr, __be32 daddr,
 	int err;
 	u8 *seg;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr,
-				   htons(hdr->dport), htons(hdr->sport),
-				   tcpalt_ipproto, 0, 0);
+	flowi4_init_output(&fl4, oif, IP4_REPLY_MARK(net, in_skb->mark),
+			   RT_TOS(tos), RT_SCOPE_UNIVERSE, tcpalt_ipproto, 0,
+			   in_iph->saddr, in_iph->daddr, htons(hdr->dport),
+			   htons(hdr->sport), sock_net_uid(net, NULL));
+	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		goto discard;
 
@@ -53,6 +62,7 @@ static bool tcpalt_send_ctl(struct net *net, __be32 saddr, __be32 daddr,
 	*iph = (struct iphdr){
 		.version = 4,
 		.ihl = sizeof(*iph) / 4,
+		.tos = tos,
 		.tot_len = htons(skb->len),
 		.frag_off = htons(IP_DF),
 		.ttl = ip4_dst_hoplimit(&rt->dst),
@@ -60,6 +70,7 @@ static bool tcpalt_send_ctl(struct net *net, __be32 saddr, __be32 daddr,
 		.saddr = fl4.saddr,
 		.daddr = fl4.daddr,
 	};
+	skb->mark = fl4.flowi4_mark;
 	skb_dst_set(skb, &rt->dst);
 	ip_select_ident(net, skb, NULL);
 
@@ -78,28 +89,13 @@ discard:
 	return false;
 }
 
-/*
- * RFC 9293 3.10.7.1.  With ACK set, the RST takes its sequence number from
- * the segment's acknowledgment; without, it has sequence number zero and
- * acknowledges all the segment occupied.  The caller never passes a RST.
- */
+/* RFC 9293 3.10.7.1; the caller never passes a RST. */
 void tcpalt_send_reset(struct net *net, struct sk_buff *in_skb,
 		       const struct tcpalt_hdr *in)
 {
-	const struct iphdr *iph = ip_hdr(in_skb);
-	struct tcpalt_hdr rst = {
-		.sport = in->dport,
-		.dport = in->sport,
-		.doff = TCPALT_HDR_LEN,
-	};
+	struct tcpalt_hdr rst;
 
-	if (in->flags & TCPALT_ACK) {
-		rst.seq = in->ack;
-		rst.flags = TCPALT_RST;
-	} else {
-		rst.ack = in->seq + tcpalt_seg_len(in, in_skb->len - in->doff);
-		rst.flags = TCPALT_RST | TCPALT_ACK;
-	}
-	if (tcpalt_send_ctl(net, iph->daddr, iph->saddr, &rst))
+	tcpalt_rst_reply(in, tcpalt_seg_len(in, in_skb->len - in->doff), &rst);
+	if (tcpalt_send_ctl(net, in_skb, &rst))
 		tcpalt_stat_inc(net, TCPALT_STAT_OUT_RSTS);
 }

@@ -10,7 +10,10 @@
  * Two sockets on one port conflict as they do for TCP: unless both set
  * SO_REUSEADDR and the other is not listening, their bound addresses must
  * not overlap (the wildcard overlaps every address), on overlapping
- * devices.
+ * devices.  SO_REUSEADDR relaxes only an explicit port: bind() to port 0
+ * never hands out a port someone holds (TCP's ip_autobind_reuse off).
+ * SO_REUSEPORT is not supported; it is accepted by the socket layer and
+ * changes nothing.
  */
 #include <linux/hash.h>
 #include <linux/random.h>
@@ -42,14 +45,16 @@ static bool addrs_overlap(const struct sock *a, const struct sock *b)
 	return !x || !y || x == y;
 }
 
+/* b's device may change under its own lock, not ours. */
 static bool devs_overlap(const struct sock *a, const struct sock *b)
 {
-	return !a->sk_bound_dev_if || !b->sk_bound_dev_if ||
-	       a->sk_bound_dev_if == b->sk_bound_dev_if;
+	int a_dev = a->sk_bound_dev_if, b_dev = READ_ONCE(b->sk_bound_dev_if);
+
+	return !a_dev || !b_dev || a_dev == b_dev;
 }
 
 static bool port_conflict(const struct port_bucket *b, const struct sock *sk,
-			  u16 port)
+			  u16 port, bool relax)
 {
 	const struct net *net = sock_net(sk);
 	struct sock *sk2;
@@ -58,7 +63,7 @@ static bool port_conflict(const struct port_bucket *b, const struct sock *sk,
 		if (sk2 == sk || !net_eq(sock_net(sk2), net) ||
 		    inet_sk(sk2)->inet_num != port || !devs_overlap(sk, sk2))
 			continue;
-		if (sk->sk_reuse && sk2->sk_reuse &&
+		if (relax && sk->sk_reuse && sk2->sk_reuse &&
 		    sk2->sk_state != TCP_LISTEN)
 			continue;
 		if (addrs_overlap(sk, sk2))
@@ -68,13 +73,13 @@ static bool port_conflict(const struct port_bucket *b, const struct sock *sk,
 }
 
 /* Takes port for sk if nothing conflicts; the caller holds the socket. */
-static int port_take(struct sock *sk, u16 port)
+static int port_take(struct sock *sk, u16 port, bool relax)
 {
 	struct port_bucket *b = port_bucket(sock_net(sk), port);
 	int err = 0;
 
 	spin_lock_bh(&b->lock);
-	if (port_conflict(b, sk, port)) {
+	if (port_conflict(b, sk, port, relax)) {
 		err = -EADDRINUSE;
 	} else {
 		inet_sk(sk)->inet_num = port;
@@ -103,7 +108,7 @@ static int port_take_ephemeral(struct sock *sk)
 		port = low + (offset + i) % span;
 		if (inet_is_local_reserved_port(net, port))
 			continue;
-		if (!port_take(sk, port))
+		if (!port_take(sk, port, false))
 			return 0;
 		cond_resched();
 	}
@@ -113,10 +118,13 @@ static int port_take_ephemeral(struct sock *sk)
 /* struct proto .get_port, called by inet_bind() with the socket held. */
 int tcpalt_get_port(struct sock *sk, unsigned short port)
 {
-	return port ? port_take(sk, port) : port_take_ephemeral(sk);
+	return port ? port_take(sk, port, true) : port_take_ephemeral(sk);
 }
 
-/* Gives up sk's port, if it holds one. */
+/*
+ * Gives up sk's port, if it holds one: on close, and as struct proto
+ * .put_port when inet_bind() undoes a bind a BPF program refused.
+ */
 void tcpalt_put_port(struct sock *sk)
 {
 	struct port_bucket *b;

@@ -60,6 +60,7 @@ static struct proto tcpalt_prot = {
 	.getsockopt = tcpalt_getsockopt,
 	.unhash = tcpalt_unhash,
 	.get_port = tcpalt_get_port,
+	.put_port = tcpalt_put_port,
 	.obj_size = sizeof(struct tcpalt_sock),
 };
 
@@ -110,20 +111,24 @@ static struct inet_protosw tcpalt_protosw = {
 	.ops = &tcpalt_stream_ops,
 };
 
-int tcpalt_sock_register(void)
+int tcpalt_proto_register(void)
 {
-	int err;
-
-	err = proto_register(&tcpalt_prot, 1);
-	if (err)
-		return err;
-	tcpalt_protosw.protocol = tcpalt_ipproto;
-	inet_register_protosw(&tcpalt_protosw);
-	return 0;
+	return proto_register(&tcpalt_prot, 1);
 }
 
-void tcpalt_sock_unregister(void)
+void tcpalt_proto_unregister(void)
+{
+	proto_unregister(&tcpalt_prot);
+}
+
+/* From here on socket() can make tcpalt sockets. */
+void tcpalt_protosw_register(void)
+{
+	tcpalt_protosw.protocol = tcpalt_ipproto;
+	inet_register_protosw(&tcpalt_protosw);
+}
+
+void tcpalt_protosw_unregister(void)
 {
 	inet_unregister_protosw(&tcpalt_protosw);
-	proto_unregister(&tcpalt_prot);
 }

@@ -12,7 +12,7 @@
 
 #include "tcpalt.h"
 
-#define TCPALT_STAT_MAX __TCPALT_STAT_MAX
+#define TCPALT_STAT_MAX __TCPALT_STAT_MAX	/* the number of counters */
 
 struct tcpalt_stats {
 	u64 count[TCPALT_STAT_MAX];

@@ -49,8 +49,10 @@ int tcpalt_port_init(void);
 void tcpalt_port_exit(void);
 
 /* sock.c */
-int tcpalt_sock_register(void);
-void tcpalt_sock_unregister(void);
+int tcpalt_proto_register(void);
+void tcpalt_proto_unregister(void);
+void tcpalt_protosw_register(void);
+void tcpalt_protosw_unregister(void);
 
 /* proc.c */
 int tcpalt_proc_net_init(struct net *net);

@@ -117,6 +117,21 @@ TEST_F(bind, reuseaddr_needs_both)
 	EXPECT_EQ(0, bind_to(self->b, "127.0.0.1", 5000));
 }
 
+/*
+ * SO_REUSEADDR relaxes an explicit bind only: port 0 never hands out a
+ * port someone holds, as TCP with ip_autobind_reuse off.
+ */
+TEST_F(bind, ephemeral_ignores_reuseaddr)
+{
+	ASSERT_EQ(0, run("sysctl -qw net.ipv4.ip_local_port_range='40000 40000'"));
+	set_reuseaddr(self->a);
+	set_reuseaddr(self->b);
+	ASSERT_EQ(0, bind_to(self->a, "0.0.0.0", 0));
+	EXPECT_EQ(40000, local_port(self->a));
+	EXPECT_EQ(-EADDRINUSE, bind_to(self->b, "0.0.0.0", 0));
+	EXPECT_EQ(0, bind_to(self->b, "0.0.0.0", 40000));
+}
+
 TEST_F(bind, close_releases_the_port)
 {
 	ASSERT_EQ(0, bind_to(self->a, "127.0.0.1", 5000));
