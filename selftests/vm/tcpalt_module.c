@@ -6,6 +6,7 @@
  * other tests expect.  TCPALT_KO names the module file.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include "kselftest_harness.h"
 #include "lib.h"
 
-#define CYCLES		20
+#define CYCLES		40
 /* A cache that grows by this much over CYCLES cycles leaks per cycle. */
 #define LEAK_OBJS	CYCLES
 
@@ -175,6 +176,7 @@ static bool uninformative_cache(const char *name)
 	       !strcmp(name + len - (sizeof(suffix) - 1), suffix);
 }
 
+
 static long slab_active(const struct slab_count *c, int n, const char *name)
 {
 	int i;
@@ -183,6 +185,32 @@ static long slab_active(const struct slab_count *c, int n, const char *name)
 		if (!strcmp(c[i].name, name))
 			return c[i].active;
 	return 0;
+}
+
+/*
+ * Namespaces are torn down by a workqueue after RCU, so namespaces of
+ * earlier tests may still be going.  Snapshots until the number of live
+ * namespaces is at most max_netns and has held still for half a second
+ * (or 30 s have passed), then gives the RCU callbacks that free what they
+ * held two more seconds.
+ */
+static int slab_settle(struct slab_count *c, int max, long max_netns)
+{
+	long last = -1, now;
+	int i, n = 0;
+
+	for (i = 0; i < 60; i++) {
+		n = slab_snapshot(c, max);
+		if (n <= 0)
+			return n;
+		now = slab_active(c, n, "net_namespace");
+		if (now == last && now <= max_netns)
+			break;
+		last = now;
+		usleep(500000);
+	}
+	sleep(2);
+	return slab_snapshot(c, max);
 }
 
 static long slab_growth(const struct slab_count *a, int na,
@@ -234,7 +262,7 @@ TEST_F_TIMEOUT(restore, load_unload_cycles_leak_nothing, 600)
 {
 	static struct slab_count before[512], after[512];
 	const char *name = "";
-	int na, nb, i;
+	int na, nb;
 	long grown;
 
 	/*
@@ -246,21 +274,12 @@ TEST_F_TIMEOUT(restore, load_unload_cycles_leak_nothing, 600)
 		SKIP(return, "slab counts mean nothing under KASAN; kmemleak checks leaks here");
 
 	ASSERT_EQ(0, cycle(2));		/* warm the caches */
-	na = slab_snapshot(before, 512);
+	na = slab_settle(before, 512, LONG_MAX);
 	ASSERT_LT(0, na);
 	ASSERT_EQ(0, cycle(CYCLES));
-	/*
-	 * Namespaces are torn down by a workqueue after RCU: wait until
-	 * their own cache is back where it was, so what they held is freed.
-	 */
-	for (i = 0; i < 100; i++) {
-		nb = slab_snapshot(after, 512);
-		ASSERT_LT(0, nb);
-		if (slab_active(after, nb, "net_namespace") <=
-		    slab_active(before, na, "net_namespace"))
-			break;
-		usleep(200000);
-	}
+	nb = slab_settle(after, 512,
+			 slab_active(before, na, "net_namespace"));
+	ASSERT_LT(0, nb);
 	grown = slab_growth(before, na, after, nb, &name);
 	TH_LOG("largest growth over %d cycles: %s by %ld", CYCLES, name,
 	       grown);
