@@ -13,8 +13,8 @@
 #include "stats.h"
 #include "tcpalt.h"
 
-static uint proto = IPPROTO_TCPALT;
-module_param(proto, uint, 0444);
+static uint proto_param = IPPROTO_TCPALT;
+module_param_named(proto, proto_param, uint, 0444);
 MODULE_PARM_DESC(proto, "IP protocol number: 253 (default) or 254");
 
 u8 tcpalt_ipproto;
@@ -73,12 +73,13 @@ static int __init tcpalt_init(void)
 {
 	int err;
 
-	if (proto != IPPROTO_TCPALT && proto != IPPROTO_TCPALT_ALT) {
+	if (proto_param != IPPROTO_TCPALT &&
+	    proto_param != IPPROTO_TCPALT_ALT) {
 		pr_err("tcpalt: proto must be %d or %d\n", IPPROTO_TCPALT,
 		       IPPROTO_TCPALT_ALT);
 		return -EINVAL;
 	}
-	tcpalt_ipproto = proto;
+	tcpalt_ipproto = proto_param;
 
 	err = tcpalt_port_init();
 	if (err)

@@ -72,14 +72,14 @@ static __poll_t tcpalt_poll(struct file *file, struct socket *sock,
 			    poll_table *wait)
 {
 	struct sock *sk = sock->sk;
+	int state = inet_sk_state_load(sk);
 	__poll_t mask = 0;
 
 	sock_poll_wait(file, sock, wait);
-	if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
-		mask |= EPOLLHUP;
-	if (sk->sk_state == TCP_CLOSE)
-		mask |= EPOLLOUT | EPOLLWRNORM;
-	if (READ_ONCE(sk->sk_err))
+	if (state == TCP_CLOSE)
+		mask |= EPOLLHUP | EPOLLOUT | EPOLLWRNORM;
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;
 	return mask;
 }

@@ -3,8 +3,9 @@
  * tcpalt: an alternate TCP (RFC 9293) on its own IP protocol number.
  *
  * Everything a program needs to use tcpalt: the protocol number, the
- * socket option numbers and the names of the procfs and sysctl surfaces.
- * A program ported from TCP changes IPPROTO_TCP to IPPROTO_TCPALT.
+ * procfs and sysctl paths and the order of the counters.  Socket options
+ * at level IPPROTO_TCPALT will reuse TCP's numbers, so a program ported
+ * from TCP changes IPPROTO_TCP to IPPROTO_TCPALT and nothing else.
  */
 #ifndef _UAPI_LINUX_TCPALT_H
 #define _UAPI_LINUX_TCPALT_H
