@@ -65,31 +65,32 @@ static bool tcpalt_addr_ok(const struct sk_buff *skb)
 }
 
 /* sysctl blackhole: 1 keeps quiet to SYNs, 2 to everything. */
-static bool tcpalt_blackholed(const struct net *net,
+static bool tcpalt_blackholed(const struct tcpalt_net *tn,
 			      const struct tcpalt_hdr *hdr)
 {
-	int level = READ_ONCE(tcpalt_net(net)->sysctl_blackhole);
+	int level = READ_ONCE(tn->sysctl_blackhole);
 
 	return level == 2 || (level == 1 && (hdr->flags & TCPALT_SYN));
 }
 
 /* RFC 9293 3.10.7.1: a segment for a CLOSED port. */
-static void tcpalt_rcv_closed(struct net *net, struct sk_buff *skb,
-			      const struct tcpalt_hdr *hdr)
+static void tcpalt_rcv_closed(struct net *net, struct tcpalt_net *tn,
+			      struct sk_buff *skb, const struct tcpalt_hdr *hdr)
 {
-	tcpalt_stat_inc(net, TCPALT_STAT_IN_NO_SOCKET);
+	tcpalt_stat_inc(tn, TCPALT_STAT_IN_NO_SOCKET);
 	if (hdr->flags & TCPALT_RST)
 		return;
-	if (tcpalt_blackholed(net, hdr)) {
-		tcpalt_stat_inc(net, TCPALT_STAT_BLACKHOLE_DROPS);
+	if (tcpalt_blackholed(tn, hdr)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_BLACKHOLE_DROPS);
 		return;
 	}
-	tcpalt_send_reset(net, skb, hdr);
+	tcpalt_send_reset(net, tn, skb, hdr);
 }
 
 int tcpalt_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
+	struct tcpalt_net *tn = tcpalt_net(net);
 	enum skb_drop_reason reason;
 	struct tcpalt_opts opts;
 	struct tcpalt_hdr hdr;
@@ -98,21 +99,21 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 	reason = SKB_DROP_REASON_OTHERHOST;
 	if (skb->pkt_type != PACKET_HOST)
 		goto discard;
-	tcpalt_stat_inc(net, TCPALT_STAT_IN_SEGS);
+	tcpalt_stat_inc(tn, TCPALT_STAT_IN_SEGS);
 
 	if (!tcpalt_validate(skb, &hdr, &opts, &why)) {
-		tcpalt_stat_inc(net, TCPALT_STAT_IN_ERRS);
-		tcpalt_stat_inc(net, why);
+		tcpalt_stat_inc(tn, TCPALT_STAT_IN_ERRS);
+		tcpalt_stat_inc(tn, why);
 		reason = tcpalt_drop_reason(why);
 		goto discard;
 	}
 	reason = SKB_DROP_REASON_IP_INADDRERRORS;
 	if (!tcpalt_addr_ok(skb)) {
-		tcpalt_stat_inc(net, TCPALT_STAT_IN_ADDR_ERRORS);
+		tcpalt_stat_inc(tn, TCPALT_STAT_IN_ADDR_ERRORS);
 		goto discard;
 	}
 
-	tcpalt_rcv_closed(net, skb, &hdr);
+	tcpalt_rcv_closed(net, tn, skb, &hdr);
 	tcpalt_fault_rx(skb);
 	reason = SKB_DROP_REASON_NO_SOCKET;
 

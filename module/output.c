@@ -21,7 +21,8 @@
  * VRF, the reflected mark and TOS.  It belongs to no socket, so it carries
  * no options and advertises no window.  Returns whether it went out.
  */
-static bool tcpalt_send_ctl(struct net *net, struct sk_buff *in_skb,
+static bool tcpalt_send_ctl(struct net *net, struct tcpalt_net *tn,
+			    struct sk_buff *in_skb,
 			    const struct tcpalt_hdr *hdr)
 {
 	const struct iphdr *in_iph = ip_hdr(in_skb);
@@ -81,21 +82,21 @@ static bool tcpalt_send_ctl(struct net *net, struct sk_buff *in_skb,
 	err = ip_local_out(net, NULL, skb);
 	if (net_xmit_eval(err))
 		goto discard;
-	tcpalt_stat_inc(net, TCPALT_STAT_OUT_SEGS);
+	tcpalt_stat_inc(tn, TCPALT_STAT_OUT_SEGS);
 	return true;
 
 discard:
-	tcpalt_stat_inc(net, TCPALT_STAT_OUT_DISCARDS);
+	tcpalt_stat_inc(tn, TCPALT_STAT_OUT_DISCARDS);
 	return false;
 }
 
 /* RFC 9293 3.10.7.1; the caller never passes a RST. */
-void tcpalt_send_reset(struct net *net, struct sk_buff *in_skb,
-		       const struct tcpalt_hdr *in)
+void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
+		       struct sk_buff *in_skb, const struct tcpalt_hdr *in)
 {
 	struct tcpalt_hdr rst;
 
 	tcpalt_rst_reply(in, tcpalt_seg_len(in, in_skb->len - in->doff), &rst);
-	if (tcpalt_send_ctl(net, in_skb, &rst))
-		tcpalt_stat_inc(net, TCPALT_STAT_OUT_RSTS);
+	if (tcpalt_send_ctl(net, tn, in_skb, &rst))
+		tcpalt_stat_inc(tn, TCPALT_STAT_OUT_RSTS);
 }

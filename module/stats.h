@@ -18,10 +18,13 @@ struct tcpalt_stats {
 	u64 count[TCPALT_STAT_MAX];
 };
 
-/* this_cpu_inc() is safe from process context and softirq alike. */
-static inline void tcpalt_stat_inc(const struct net *net, enum tcpalt_stat s)
+/*
+ * this_cpu_inc() is safe from process context and softirq alike.  Callers
+ * look their namespace's tcpalt_net up once per segment and pass it here.
+ */
+static inline void tcpalt_stat_inc(struct tcpalt_net *tn, enum tcpalt_stat s)
 {
-	this_cpu_inc(tcpalt_net(net)->stats->count[s]);
+	this_cpu_inc(tn->stats->count[s]);
 }
 
 int tcpalt_stats_net_init(struct net *net);

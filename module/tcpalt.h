@@ -39,8 +39,8 @@ static inline struct tcpalt_net *tcpalt_net(const struct net *net)
 int tcpalt_v4_rcv(struct sk_buff *skb);
 
 /* output.c */
-void tcpalt_send_reset(struct net *net, struct sk_buff *in_skb,
-		       const struct tcpalt_hdr *hdr);
+void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
+		       struct sk_buff *in_skb, const struct tcpalt_hdr *hdr);
 
 /* port.c */
 int tcpalt_get_port(struct sock *sk, unsigned short port);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Print the kernel release (e.g. 6.1.0-56-amd64) that Debian's
 # linux-image-amd64 metapackage pulls in. The test VM boots that kernel, not
 # the one the host happens to run, so `uname -r` would be wrong here.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM as PID 1: the initramfs /init chroots into an
 # overlay of the host's root and execs this. It loads the module, runs the
 # command the host left in the vmout dir, records the results there and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Build the test VM's initramfs: busybox plus the few modules needed to mount
 # the host's root over virtio-9p, an overlay on top of it, and an /init that
 # chroots into that overlay and runs scripts/vm-guest.sh from the repo.

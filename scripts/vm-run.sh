@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Run a command in a throwaway QEMU VM with the tcpalt module loaded, and
 # fail if the kernel complained while it ran.
 #
