@@ -17,6 +17,23 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_OUT_RSTS] = "OutRsts",
 	[TCPALT_STAT_BLACKHOLE_DROPS] = "BlackholeDrops",
 	[TCPALT_STAT_OUT_DISCARDS] = "OutDiscards",
+	[TCPALT_STAT_ACTIVE_OPENS] = "ActiveOpens",
+	[TCPALT_STAT_PASSIVE_OPENS] = "PassiveOpens",
+	[TCPALT_STAT_ATTEMPT_FAILS] = "AttemptFails",
+	[TCPALT_STAT_ESTAB_RESETS] = "EstabResets",
+	[TCPALT_STAT_IN_RSTS] = "InRsts",
+	[TCPALT_STAT_RETRANS_SEGS] = "RetransSegs",
+	[TCPALT_STAT_TIMEOUTS] = "Timeouts",
+	[TCPALT_STAT_FAST_RETRANS] = "FastRetrans",
+	[TCPALT_STAT_CHALLENGE_ACKS] = "ChallengeACKs",
+	[TCPALT_STAT_CHALLENGE_LIMITED] = "ChallengeACKLimited",
+	[TCPALT_STAT_LISTEN_OVERFLOWS] = "ListenOverflows",
+	[TCPALT_STAT_LISTEN_DROPS] = "ListenDrops",
+	[TCPALT_STAT_DELAYED_ACKS] = "DelayedACKs",
+	[TCPALT_STAT_OFO_QUEUE] = "OfoQueue",
+	[TCPALT_STAT_RCV_QUEUE_DROPS] = "RcvQueueDrops",
+	[TCPALT_STAT_PERSIST_PROBES] = "PersistProbes",
+	[TCPALT_STAT_OLD_ACK_DROPS] = "OldAckDrops",
 };
 
 int tcpalt_stats_net_init(struct net *net)

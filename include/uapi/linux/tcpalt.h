@@ -10,6 +10,8 @@
 #ifndef _UAPI_LINUX_TCPALT_H
 #define _UAPI_LINUX_TCPALT_H
 
+#include <linux/types.h>
+
 /* RFC 3692 sets 253 and 254 aside for experimentation; 253 is the default. */
 #define IPPROTO_TCPALT		253
 #define IPPROTO_TCPALT_ALT	254
@@ -41,7 +43,75 @@ enum tcpalt_stat {
 	TCPALT_STAT_OUT_RSTS,		/* OutRsts */
 	TCPALT_STAT_BLACKHOLE_DROPS,	/* BlackholeDrops */
 	TCPALT_STAT_OUT_DISCARDS,	/* OutDiscards: no route, no memory */
+	TCPALT_STAT_ACTIVE_OPENS,	/* ActiveOpens: connect() sent a SYN */
+	TCPALT_STAT_PASSIVE_OPENS,	/* PassiveOpens: a listener's SYN-ACK */
+	TCPALT_STAT_ATTEMPT_FAILS,	/* AttemptFails: handshake ended in
+					 * CLOSED or back in LISTEN
+					 */
+	TCPALT_STAT_ESTAB_RESETS,	/* EstabResets: RST in ESTABLISHED or
+					 * CLOSE-WAIT
+					 */
+	TCPALT_STAT_IN_RSTS,		/* InRsts: acceptable RSTs taken */
+	TCPALT_STAT_RETRANS_SEGS,	/* RetransSegs */
+	TCPALT_STAT_TIMEOUTS,		/* Timeouts: retransmission timer fired */
+	TCPALT_STAT_FAST_RETRANS,	/* FastRetrans: three duplicate ACKs */
+	TCPALT_STAT_CHALLENGE_ACKS,	/* ChallengeACKs: RFC 5961 answers */
+	TCPALT_STAT_CHALLENGE_LIMITED,	/* ChallengeACKLimited: rate limited */
+	TCPALT_STAT_LISTEN_OVERFLOWS,	/* ListenOverflows: accept queue full */
+	TCPALT_STAT_LISTEN_DROPS,	/* ListenDrops: SYNs and final ACKs a
+					 * listener dropped, overflows included
+					 */
+	TCPALT_STAT_DELAYED_ACKS,	/* DelayedACKs: sent by the timer */
+	TCPALT_STAT_OFO_QUEUE,		/* OfoQueue: queued out of order */
+	TCPALT_STAT_RCV_QUEUE_DROPS,	/* RcvQueueDrops: no receive memory */
+	TCPALT_STAT_PERSIST_PROBES,	/* PersistProbes: zero window probes */
+	TCPALT_STAT_OLD_ACK_DROPS,	/* OldAckDrops: unacceptable ACKs */
 	__TCPALT_STAT_MAX
+};
+
+/*
+ * Options at level IPPROTO_TCPALT: TCP's numbers, so TCP_NODELAY and its
+ * siblings from <netinet/tcp.h> work unchanged.
+ */
+#define TCPALT_NODELAY		1
+#define TCPALT_MAXSEG		2
+#define TCPALT_KEEPIDLE		4
+#define TCPALT_KEEPINTVL	5
+#define TCPALT_KEEPCNT		6
+#define TCPALT_SYNCNT		7
+#define TCPALT_LINGER2		8
+#define TCPALT_INFO		11
+#define TCPALT_USER_TIMEOUT	18
+
+/* tcpi_options of struct tcpalt_info: what the handshake negotiated. */
+#define TCPALT_INFO_OPT_TIMESTAMPS	0x1
+#define TCPALT_INFO_OPT_SACK		0x2
+#define TCPALT_INFO_OPT_WSCALE		0x4
+
+/*
+ * getsockopt(fd, IPPROTO_TCPALT, TCPALT_INFO): a connection's state.
+ * Times are in microseconds, windows in bytes after scaling, the
+ * congestion window in segments.  A shorter buffer gets a prefix.
+ */
+struct tcpalt_info {
+	__u8	tcpi_state;		/* TCP_ESTABLISHED ... TCP_CLOSING */
+	__u8	tcpi_retransmits;	/* consecutive timeouts now */
+	__u8	tcpi_options;		/* TCPALT_INFO_OPT_* */
+	__u8	tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
+
+	__u32	tcpi_rto;
+	__u32	tcpi_rtt;		/* smoothed */
+	__u32	tcpi_rttvar;
+	__u32	tcpi_snd_mss;
+	__u32	tcpi_rcv_mss;
+	__u32	tcpi_snd_wnd;		/* the peer's window */
+	__u32	tcpi_rcv_wnd;		/* the window we advertise */
+	__u32	tcpi_snd_cwnd;
+	__u32	tcpi_snd_ssthresh;
+	__u32	tcpi_total_retrans;	/* segments retransmitted, in all */
+
+	__u64	tcpi_bytes_acked;	/* RFC 4898 tcpEStatsAppHCThruOctetsAcked */
+	__u64	tcpi_bytes_received;	/* RFC 4898 tcpEStatsAppHCThruOctetsReceived */
 };
 
 #endif /* _UAPI_LINUX_TCPALT_H */
