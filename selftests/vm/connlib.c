@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection test helpers; see connlib.h.  TCP's /proc files are
+ * translated to tcpalt's names so one test runs against both.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "connlib.h"
+#include "csum.h"
+
+#define SYN_WINDOW	64240
+#define RAW_WSCALE	7
+
+int test_proto(void)
+{
+	const char *env = getenv("TCPALT_TEST_PROTO");
+
+	return env && *env ? atoi(env) : IPPROTO_TCPALT;
+}
+
+int ns_enter(const char *ns)
+{
+	static __thread int home = -1;
+	char path[128];
+	int fd, err;
+
+	if (home < 0) {
+		home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (home < 0)
+			return -1;
+	}
+	if (!ns)
+		return setns(home, CLONE_NEWNET) ? -1 : 0;
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	err = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return err ? -1 : 0;
+}
+
+int socket_in(const char *ns, int type, int proto)
+{
+	int fd;
+
+	if (!ns)
+		return socket(AF_INET, type, proto);
+	if (ns_enter(ns))
+		return -1;
+	fd = socket(AF_INET, type, proto);
+	if (ns_enter(NULL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int conn_socket(const char *ns)
+{
+	return socket_in(ns, SOCK_STREAM, test_proto());
+}
+
+struct sockaddr_in sin_of(const char *addr, unsigned short port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+
+	if (addr)
+		inet_pton(AF_INET, addr, &sin.sin_addr);
+	return sin;
+}
+
+int sock_bind(int fd, const char *addr, unsigned short port)
+{
+	struct sockaddr_in sin = sin_of(addr, port);
+
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ? -errno : 0;
+}
+
+int sock_connect(int fd, const char *addr, unsigned short port)
+{
+	struct sockaddr_in sin = sin_of(addr, port);
+
+	return connect(fd, (struct sockaddr *)&sin, sizeof(sin)) ? -errno : 0;
+}
+
+void set_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+int sock_error(int fd)
+{
+	socklen_t len = sizeof(int);
+	int err;
+
+	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) ? -errno : err;
+}
+
+static int port_of(int fd, bool peer)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int err;
+
+	err = peer ? getpeername(fd, (struct sockaddr *)&sin, &len) :
+		     getsockname(fd, (struct sockaddr *)&sin, &len);
+	return err ? -errno : ntohs(sin.sin_port);
+}
+
+int local_port(int fd)
+{
+	return port_of(fd, false);
+}
+
+int peer_port(int fd)
+{
+	return port_of(fd, true);
+}
+
+int wait_fd(int fd, short events, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int n = poll(&pfd, 1, timeout_ms);
+
+	return n < 0 ? -1 : n ? pfd.revents : 0;
+}
+
+int conn_listen(const char *ns, const char *addr, unsigned short port,
+		int backlog)
+{
+	int fd = conn_socket(ns), one = 1, err;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	err = sock_bind(fd, addr, port);
+	if (!err && listen(fd, backlog))
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int conn_pair(unsigned short port, int *cli, int *srv)
+{
+	int lfd = conn_listen(PEER_NS, ADDR_B, port, 8);
+
+	*cli = *srv = -1;
+	if (lfd < 0)
+		return -1;
+	*cli = conn_socket(NULL);
+	if (*cli < 0 || sock_connect(*cli, ADDR_B, port))
+		goto fail;
+	*srv = accept(lfd, NULL, NULL);
+	if (*srv < 0)
+		goto fail;
+	close(lfd);
+	return 0;
+fail:
+	if (*cli >= 0)
+		close(*cli);
+	*cli = -1;
+	close(lfd);
+	return -1;
+}
+
+long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+const char *addr_port(char *buf, size_t size, const char *addr,
+		      unsigned short port)
+{
+	snprintf(buf, size, "%s:%u", addr, port);
+	return buf;
+}
+
+/* fopen() with the thread in namespace ns (NULL: where it is). */
+static FILE *fopen_in(const char *ns, const char *path)
+{
+	FILE *f;
+
+	if (ns && ns_enter(ns))
+		return NULL;
+	f = fopen(path, "r");
+	if (ns && ns_enter(NULL)) {
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+static bool parse_tcpalt_line(const char *line, struct conn_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	return sscanf(line, "%23s %23s %15s %lu %lu %15[^:]:%ld:%d %u %lu",
+		      e->local, e->remote, e->state, &e->tx_queue,
+		      &e->rx_queue, e->timer, &e->timer_ms, &e->retransmits,
+		      &e->uid, &e->inode) == 10;
+}
+
+/* /proc/net/tcp: states by number, timers by code, times in 1/100 s. */
+static const char *const tcp_states[] = {
+	[1] = "ESTABLISHED", [2] = "SYN-SENT", [3] = "SYN-RECEIVED",
+	[4] = "FIN-WAIT-1", [5] = "FIN-WAIT-2", [6] = "TIME-WAIT",
+	[7] = "CLOSED", [8] = "CLOSE-WAIT", [9] = "LAST-ACK",
+	[10] = "LISTEN", [11] = "CLOSING", [12] = "SYN-RECEIVED",
+};
+
+static const char *const tcp_timers[] = {
+	"off", "retransmit", "keepalive", "timewait", "persist",
+};
+
+static void ip_port(char *buf, size_t size, unsigned int addr,
+		    unsigned int port)
+{
+	struct in_addr in = { .s_addr = addr };
+
+	snprintf(buf, size, "%s:%u", inet_ntoa(in), port);
+}
+
+static bool parse_tcp_line(const char *line, struct conn_entry *e)
+{
+	unsigned int la, lp, ra, rp, st, tr;
+	unsigned long when;
+
+	memset(e, 0, sizeof(*e));
+	if (sscanf(line, " %*d: %X:%X %X:%X %X %lX:%lX %X:%lX %X %u %*d %lu",
+		   &la, &lp, &ra, &rp, &st, &e->tx_queue, &e->rx_queue, &tr,
+		   &when, &e->retransmits, &e->uid, &e->inode) != 12 ||
+	    st >= sizeof(tcp_states) / sizeof(tcp_states[0]) ||
+	    !tcp_states[st])
+		return false;
+	ip_port(e->local, sizeof(e->local), la, lp);
+	ip_port(e->remote, sizeof(e->remote), ra, rp);
+	strcpy(e->state, tcp_states[st]);
+	strcpy(e->timer, tr < 5 ? tcp_timers[tr] : "?");
+	e->timer_ms = when * 10;
+	return true;
+}
+
+int conns_read(const char *ns, struct conn_entry *e, int max)
+{
+	bool tcp = proto_is_tcp();
+	char line[512];
+	int n = 0;
+	FILE *f;
+
+	f = fopen_in(ns, tcp ? "/proc/thread-self/net/tcp" :
+			       "/proc/thread-self/net/tcpalt/conns");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {	/* the header */
+		fclose(f);
+		return -1;
+	}
+	while (n < max && fgets(line, sizeof(line), f))
+		if (tcp ? parse_tcp_line(line, &e[n]) :
+			  parse_tcpalt_line(line, &e[n]))
+			n++;
+	fclose(f);
+	return n;
+}
+
+int conns_find(const char *ns, const char *local, const char *remote,
+	       const char *state, struct conn_entry *found)
+{
+	enum { MAX = 4096 };
+	struct conn_entry *e = calloc(MAX, sizeof(*e));
+	int n, i, hits = 0;
+
+	if (!e)
+		return -1;
+	n = conns_read(ns, e, MAX);
+	for (i = 0; i < n; i++) {
+		if ((local && strcmp(local, e[i].local)) ||
+		    (remote && strcmp(remote, e[i].remote)) ||
+		    (state && strcmp(state, e[i].state)))
+			continue;
+		hits++;
+		if (found)
+			*found = e[i];
+	}
+	free(e);
+	return n < 0 ? -1 : hits;
+}
+
+/* tcpalt's counter names and where TCP keeps the same count. */
+static const struct {
+	const char *name, *prefix, *tcp_name;
+} tcp_stats[] = {
+	{ "InSegs", "Tcp:", "InSegs" },
+	{ "OutSegs", "Tcp:", "OutSegs" },
+	{ "InErrs", "Tcp:", "InErrs" },
+	{ "InCsumErrors", "Tcp:", "InCsumErrors" },
+	{ "OutRsts", "Tcp:", "OutRsts" },
+	{ "ActiveOpens", "Tcp:", "ActiveOpens" },
+	{ "PassiveOpens", "Tcp:", "PassiveOpens" },
+	{ "AttemptFails", "Tcp:", "AttemptFails" },
+	{ "EstabResets", "Tcp:", "EstabResets" },
+	{ "RetransSegs", "Tcp:", "RetransSegs" },
+	{ "Timeouts", "TcpExt:", "TCPTimeouts" },
+	{ "FastRetrans", "TcpExt:", "TCPFastRetrans" },
+	{ "ChallengeACKs", "TcpExt:", "TCPChallengeACK" },
+	{ "ListenOverflows", "TcpExt:", "ListenOverflows" },
+	{ "ListenDrops", "TcpExt:", "ListenDrops" },
+	{ "DelayedACKs", "TcpExt:", "DelayedACKs" },
+	{ "OfoQueue", "TcpExt:", "TCPOFOQueue" },
+	{ "PersistProbes", "TcpExt:", "TCPWinProbe" },
+};
+
+/* snmp and netstat: a line of names, then a line of values, per prefix. */
+static long long snmp_get(FILE *f, const char *prefix, const char *name)
+{
+	char names[4096], vals[4096], *ns, *vs, *n, *v;
+
+	while (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(names, prefix, strlen(prefix)))
+			continue;
+		n = strtok_r(names, " \n", &ns);
+		v = strtok_r(vals, " \n", &vs);
+		while (n && v) {
+			if (!strcmp(n, name))
+				return atoll(v);
+			n = strtok_r(NULL, " \n", &ns);
+			v = strtok_r(NULL, " \n", &vs);
+		}
+	}
+	return -1;
+}
+
+long long proto_stat(const char *ns, const char *name)
+{
+	long long val = -1;
+	size_t i;
+	FILE *f;
+
+	if (!proto_is_tcp())
+		return stat_get(ns, name);
+	for (i = 0; i < sizeof(tcp_stats) / sizeof(tcp_stats[0]); i++) {
+		if (strcmp(name, tcp_stats[i].name))
+			continue;
+		f = fopen_in(ns, strcmp(tcp_stats[i].prefix, "Tcp:") ?
+				 "/proc/thread-self/net/netstat" :
+				 "/proc/thread-self/net/snmp");
+		if (!f)
+			return -1;
+		val = snmp_get(f, tcp_stats[i].prefix, tcp_stats[i].tcp_name);
+		fclose(f);
+	}
+	return val;
+}
+
+int proto_sysctl_set(const char *ns, const char *name, const char *val)
+{
+	static const char *const tcp_names[][2] = {
+		{ "syn_retries", "tcp_syn_retries" },
+		{ "synack_retries", "tcp_synack_retries" },
+		{ "retries2", "tcp_retries2" },
+		{ "max_syn_backlog", "tcp_max_syn_backlog" },
+	};
+	char path[256];
+	int err = -EOPNOTSUPP, fd;
+	size_t i;
+
+	if (ns && ns_enter(ns))
+		return -errno;
+	if (!proto_is_tcp()) {
+		err = sysctl_set(name, val);
+		goto out;
+	}
+	for (i = 0; i < sizeof(tcp_names) / sizeof(tcp_names[0]); i++) {
+		if (strcmp(name, tcp_names[i][0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s",
+			 tcp_names[i][1]);
+		fd = open(path, O_WRONLY);
+		err = fd < 0 ? -errno :
+		      write(fd, val, strlen(val)) < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+out:
+	if (ns && ns_enter(NULL))
+		return -errno;
+	return err;
+}
+
+int netem_set(const char *ns, const char *dev, const char *args)
+{
+	return run("%s%s tc qdisc replace dev %s root netem %s",
+		   ns ? "ip netns exec " : "", ns ? ns : "", dev, args);
+}
+
+int netem_clear(const char *ns, const char *dev)
+{
+	return run("%s%s tc qdisc del dev %s root 2>/dev/null",
+		   ns ? "ip netns exec " : "", ns ? ns : "", dev);
+}
+
+int quiet_ns_a(void)
+{
+	if (!proto_is_tcp())
+		return sysctl_set("blackhole", "2") ? -1 : 0;
+	/* TCP RSTs (flags byte at 20 + 13) with the kernel's TTL of 64. */
+	return run("tc qdisc add dev veth-a clsact") ||
+	       run("tc filter add dev veth-a egress protocol ip u32 "
+		   "match ip protocol 6 0xff match u8 0x04 0x04 at 33 "
+		   "match u8 64 0xff at 8 action drop") ? -1 : 0;
+}
+
+int raw_peer_open(struct raw_peer *p, unsigned short port,
+		  unsigned short peer_port)
+{
+	int ttl = RAW_TTL;
+
+	memset(p, 0, sizeof(*p));
+	p->port = port;
+	p->peer_port = peer_port;
+	p->ts_val = (u32)now_ms();
+	p->fd = raw_open(test_proto());
+	if (p->fd < 0)
+		return -1;
+	return setsockopt(p->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+}
+
+void raw_peer_close(struct raw_peer *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+static void put32(u8 *b, u32 v)
+{
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+void raw_syn_opts(u8 *o, u32 ts_val, u32 ts_ecr)
+{
+	static const u8 head[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10 };
+
+	memcpy(o, head, sizeof(head));
+	put32(o + 8, ts_val);
+	put32(o + 12, ts_ecr);
+	o[16] = 1;
+	o[17] = 3;
+	o[18] = 3;
+	o[19] = RAW_WSCALE;
+}
+
+int raw_send_opts(struct raw_peer *p, u8 flags, u32 seq, u32 ack,
+		  const u8 *opts, size_t opts_len, const void *data,
+		  size_t len)
+{
+	struct seg_out s = {
+		.hdr = { .sport = p->port, .dport = p->peer_port, .seq = seq,
+			 .ack = ack, .flags = flags,
+			 .window = (flags & TCPALT_SYN) || !p->ws ?
+				   SYN_WINDOW : SYN_WINDOW >> RAW_WSCALE },
+		.opts = opts, .opts_len = opts_len,
+		.data = data, .data_len = len,
+	};
+
+	if (flags & TCPALT_RST)
+		s.hdr.window = 0;
+	return seg_send(p->fd, test_proto(), &s);
+}
+
+int raw_send(struct raw_peer *p, u8 flags, u32 seq, u32 ack,
+	     const void *data, size_t len)
+{
+	u8 ts[12] = { 1, 1, 8, 10 };
+
+	if (!p->ts || (flags & (TCPALT_SYN | TCPALT_RST)))
+		return raw_send_opts(p, flags, seq, ack, NULL, 0, data, len);
+	put32(ts + 4, ++p->ts_val);
+	put32(ts + 8, p->ts_recent);
+	return raw_send_opts(p, flags, seq, ack, ts, sizeof(ts), data, len);
+}
+
+/* One datagram of the raw socket, if it is a segment for us from b. */
+static bool raw_check(struct raw_peer *p, const u8 *pkt, size_t n,
+		      struct raw_seg *s)
+{
+	const struct iphdr *iph = (const void *)pkt;
+	size_t ihl = iph->ihl * 4;
+	struct in_addr b;
+
+	inet_pton(AF_INET, ADDR_B, &b);
+	if (n < ihl || iph->protocol != test_proto() ||
+	    iph->saddr != b.s_addr)
+		return false;
+	memset(s, 0, sizeof(*s));
+	if (tcpalt_parse_hdr(pkt + ihl, n - ihl, &s->hdr) != TCPALT_PARSE_OK ||
+	    s->hdr.dport != p->port ||
+	    (p->peer_port && s->hdr.sport != p->peer_port) ||
+	    tcpalt_parse_opts(pkt + ihl, &s->hdr, &s->opts) != TCPALT_PARSE_OK)
+		return false;
+	s->data_len = n - ihl - s->hdr.doff;
+	if (s->data_len > sizeof(s->data))
+		s->data_len = sizeof(s->data);
+	memcpy(s->data, pkt + ihl + s->hdr.doff, s->data_len);
+	s->csum_ok = tcpalt_segment_csum((const u8 *)&iph->saddr,
+					 (const u8 *)&iph->daddr, test_proto(),
+					 pkt + ihl, n - ihl) == 0;
+	return true;
+}
+
+int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
+{
+	long long end = now_ms() + timeout_ms, left;
+	u8 pkt[65536];
+	ssize_t n;
+
+	while ((left = end - now_ms()) > 0) {
+		switch (wait_fd(p->fd, POLLIN, left)) {
+		case -1:
+			return -1;
+		case 0:
+			continue;
+		}
+		n = recv(p->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		if (!raw_check(p, pkt, n, s))
+			continue;
+		if (s->opts.has_ts)
+			p->ts_recent = s->opts.tsval;
+		return 1;
+	}
+	return 0;
+}
+
+int raw_connect(struct raw_peer *p, u32 iss, struct raw_seg *synack)
+{
+	u8 opts[RAW_SYN_OPTS_LEN];
+	struct raw_seg s;
+
+	p->iss = iss;
+	raw_syn_opts(opts, p->ts_val, 0);
+	if (raw_send_opts(p, TCPALT_SYN, iss, 0, opts, sizeof(opts), NULL, 0))
+		return -1;
+	do {
+		if (raw_recv(p, 3000, &s) != 1)
+			return -1;
+	} while (s.hdr.flags != (TCPALT_SYN | TCPALT_ACK) ||
+		 s.hdr.ack != iss + 1);
+	p->snd_nxt = iss + 1;
+	p->irs = s.hdr.seq;
+	p->rcv_nxt = s.hdr.seq + 1;
+	p->ts = s.opts.has_ts;
+	p->ws = s.opts.has_wscale;
+	if (synack)
+		*synack = s;
+	return raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
+}
+
+int raw_accept(struct raw_peer *p, u32 iss, int timeout_ms,
+	       struct raw_seg *syn)
+{
+	u8 opts[RAW_SYN_OPTS_LEN];
+	struct raw_seg s;
+
+	do {
+		if (raw_recv(p, timeout_ms, &s) != 1)
+			return -1;
+	} while (s.hdr.flags != TCPALT_SYN);
+	if (syn)
+		*syn = s;
+	p->peer_port = s.hdr.sport;
+	p->iss = iss;
+	p->irs = s.hdr.seq;
+	p->rcv_nxt = s.hdr.seq + 1;
+	p->ts = s.opts.has_ts;
+	p->ws = s.opts.has_wscale;
+	raw_syn_opts(opts, p->ts_val, p->ts_recent);
+	if (raw_send_opts(p, TCPALT_SYN | TCPALT_ACK, iss, p->rcv_nxt, opts,
+			  sizeof(opts), NULL, 0))
+		return -1;
+	do {
+		if (raw_recv(p, 3000, &s) != 1)
+			return -1;
+	} while (!(s.hdr.flags & TCPALT_ACK) || (s.hdr.flags & TCPALT_SYN) ||
+		 s.hdr.ack != iss + 1);
+	p->snd_nxt = iss + 1;
+	return 0;
+}
+
+int raw_send_data(struct raw_peer *p, const void *data, size_t len)
+{
+	if (raw_send(p, TCPALT_ACK | TCPALT_PSH, p->snd_nxt, p->rcv_nxt,
+		     data, len))
+		return -1;
+	p->snd_nxt += len;
+	return 0;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the connection selftests, on top of lib.h's topology:
+ * sockets made in either namespace, listeners and connects, the conns
+ * file, counters and sysctls, netem, and a raw "peer" in namespace a that
+ * plays TCP by hand.
+ *
+ * Every test runs against test_proto(): IPPROTO_TCPALT, or whatever
+ * TCPALT_TEST_PROTO says, so the same assertions can be checked against
+ * the kernel's TCP (TCPALT_TEST_PROTO=6, module not loaded).  The conns,
+ * counter and sysctl helpers map tcpalt's names to TCP's where TCP has
+ * them (/proc/net/tcp, snmp, netstat, net.ipv4.tcp_*), and fail with -1
+ * or -EOPNOTSUPP where it has none.
+ *
+ * Namespaces are named by a string: NULL is a (the test's own, 10.0.0.1),
+ * PEER_NS is b (10.0.0.2).  A socket lives in the namespace it was
+ * created in, whichever namespace the thread is in later.
+ */
+#ifndef _TCPALT_SELFTEST_CONNLIB_H
+#define _TCPALT_SELFTEST_CONNLIB_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib.h"
+
+/* IPPROTO_TCPALT, or $TCPALT_TEST_PROTO if set. */
+int test_proto(void);
+static inline bool proto_is_tcp(void)
+{
+	return test_proto() == IPPROTO_TCP;
+}
+
+/*
+ * Moves the calling thread into namespace ns (NULL: back to a); 0 or -1.
+ * Namespace a is remembered at the first call, which must come from a.
+ */
+int ns_enter(const char *ns);
+
+/* A socket of any kind made in namespace ns; fd or -1. */
+int socket_in(const char *ns, int type, int proto);
+
+/* A SOCK_STREAM socket of test_proto() in namespace ns; fd or -1. */
+int conn_socket(const char *ns);
+
+struct sockaddr_in sin_of(const char *addr, unsigned short port);
+
+/* bind() to addr:port (addr NULL: any); 0 or -errno. */
+int sock_bind(int fd, const char *addr, unsigned short port);
+
+/* connect() to addr:port; 0 or -errno (-EINPROGRESS if non-blocking). */
+int sock_connect(int fd, const char *addr, unsigned short port);
+
+void set_nonblock(int fd);
+
+/* getsockopt(SO_ERROR): the pending error (positive), or -errno. */
+int sock_error(int fd);
+
+/* The local or peer port of fd, or -errno. */
+int local_port(int fd);
+int peer_port(int fd);
+
+/* poll() for one fd; revents, 0 on timeout, -1 on error. */
+int wait_fd(int fd, short events, int timeout_ms);
+
+/*
+ * A listener of test_proto() in namespace ns on addr:port (addr NULL:
+ * any) with SO_REUSEADDR; fd or -errno.
+ */
+int conn_listen(const char *ns, const char *addr, unsigned short port,
+		int backlog);
+
+/*
+ * An established pair: a listener in PEER_NS on ADDR_B:port, a blocking
+ * connect from a, the accepted socket; the listener is closed again.
+ * 0 with *cli (in a) and *srv (in b) set, or -1.
+ */
+int conn_pair(unsigned short port, int *cli, int *srv);
+
+/* Milliseconds on CLOCK_MONOTONIC. */
+long long now_ms(void);
+
+/*
+ * One line of /proc/tcpalt/conns (for TCP: of /proc/net/tcp, translated
+ * to the same columns and RFC state names).  Addresses are "a.b.c.d:port".
+ */
+struct conn_entry {
+	char local[24];
+	char remote[24];
+	char state[16];
+	unsigned long tx_queue;
+	unsigned long rx_queue;
+	char timer[16];		/* off, retransmit, persist, ... */
+	long timer_ms;
+	int retransmits;
+	unsigned int uid;
+	unsigned long inode;
+};
+
+/* Reads up to max entries of ns's conns; the count, or -1. */
+int conns_read(const char *ns, struct conn_entry *e, int max);
+
+/*
+ * How many entries of ns match local, remote and state (each NULL:
+ * any), or -1; *found, if not NULL, gets the last match.
+ */
+int conns_find(const char *ns, const char *local, const char *remote,
+	       const char *state, struct conn_entry *found);
+
+/* "addr:port" into buf, for conns_find. */
+const char *addr_port(char *buf, size_t size, const char *addr,
+		      unsigned short port);
+
+/*
+ * A counter of namespace ns (NULL: a) by its tcpalt name; for TCP the
+ * matching snmp/netstat counter (e.g. ChallengeACKs is TCPChallengeACK).
+ * -1 if there is none.
+ */
+long long proto_stat(const char *ns, const char *name);
+
+/*
+ * Writes sysctl name (tcpalt's name, e.g. "syn_retries") in namespace ns;
+ * for TCP the net.ipv4.tcp_ one of the same meaning.  0 or -errno.
+ */
+int proto_sysctl_set(const char *ns, const char *name, const char *val);
+
+/*
+ * Sets (or replaces) the root qdisc of dev in ns to netem with args,
+ * e.g. netem_set(NULL, "veth-a", "delay 200ms"); netem_clear removes it.
+ * 0 or the tc exit status.
+ */
+int netem_set(const char *ns, const char *dev, const char *args);
+int netem_clear(const char *ns, const char *dev);
+
+/*
+ * Makes namespace a silent toward segments meant for a raw socket: tcpalt's
+ * blackhole=2, or for TCP a tc filter on veth-a's egress that drops the
+ * kernel's RSTs (TTL 64; the raw peer sends with RAW_TTL so its own RSTs
+ * pass).  0 or -1.
+ */
+#define RAW_TTL	99
+int quiet_ns_a(void);
+
+/*
+ * The raw peer: a raw socket of test_proto() in namespace a that sends
+ * from ADDR_A:port to ADDR_B:peer_port and receives what b sends back.
+ * The seq/ack fields track a connection made by hand.
+ */
+struct raw_peer {
+	int fd;
+	unsigned short port;		/* ours, in a */
+	unsigned short peer_port;	/* b's */
+	u32 iss;			/* our initial sequence number */
+	u32 snd_nxt;
+	u32 irs;			/* b's initial sequence number */
+	u32 rcv_nxt;
+	bool ts;			/* timestamps in use */
+	u32 ts_val;			/* our clock */
+	u32 ts_recent;			/* b's last TSval */
+	bool ws;			/* window scaling in use */
+};
+
+/* A segment received by the raw peer, options parsed. */
+struct raw_seg {
+	struct tcpalt_hdr hdr;
+	struct tcpalt_opts opts;
+	bool csum_ok;
+	size_t data_len;
+	u8 data[2048];
+};
+
+/*
+ * Opens the raw socket (with IP_TTL RAW_TTL); 0 or -1.  Call
+ * quiet_ns_a() once as well.
+ */
+int raw_peer_open(struct raw_peer *p, unsigned short port,
+		  unsigned short peer_port);
+void raw_peer_close(struct raw_peer *p);
+
+/*
+ * The options of our SYN, Linux's layout: MSS 1460, SACK-permitted,
+ * timestamps (TSval ts_val, TSecr ts_ecr), NOP, window scale 7.
+ * Writes RAW_SYN_OPTS_LEN bytes.
+ */
+#define RAW_SYN_OPTS_LEN	20
+void raw_syn_opts(u8 *opts, u32 ts_val, u32 ts_ecr);
+
+/*
+ * Sends one segment with the given fields; for a non-SYN, non-RST segment
+ * a timestamp option is added when p->ts.  Window 64240 bytes (shifted by
+ * 7 when p->ws).  Does not move snd_nxt.  0 or -1.
+ */
+int raw_send(struct raw_peer *p, u8 flags, u32 seq, u32 ack,
+	     const void *data, size_t len);
+
+/* As raw_send, with explicit options (no timestamp added). */
+int raw_send_opts(struct raw_peer *p, u8 flags, u32 seq, u32 ack,
+		  const u8 *opts, size_t opts_len, const void *data,
+		  size_t len);
+
+/*
+ * Waits up to timeout_ms for a segment from b's peer_port (0: any port)
+ * to our port; 1 with *s filled in, 0 on timeout, -1 on error.  Records
+ * b's TSval in ts_recent.
+ */
+int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s);
+
+/*
+ * Active open by hand: SYN with raw_syn_opts at iss, wait for the
+ * SYN-ACK, ACK it.  On 0, snd_nxt/rcv_nxt/ts are set up and *synack (if
+ * not NULL) holds the SYN-ACK.  -1 on any failure.
+ */
+int raw_connect(struct raw_peer *p, u32 iss, struct raw_seg *synack);
+
+/*
+ * Passive open by hand: wait for a SYN from b (its source port becomes
+ * peer_port), answer with a SYN-ACK at iss with raw_syn_opts, wait for
+ * the ACK.  On 0 *syn (if not NULL) holds the SYN.
+ */
+int raw_accept(struct raw_peer *p, u32 iss, int timeout_ms,
+	       struct raw_seg *syn);
+
+/* Sends data at snd_nxt with ACK|PSH and moves snd_nxt; 0 or -1. */
+int raw_send_data(struct raw_peer *p, const void *data, size_t len);
+
+#endif /* _TCPALT_SELFTEST_CONNLIB_H */
