@@ -418,15 +418,31 @@ int netem_clear(const char *ns, const char *dev)
 		   ns ? "ip netns exec " : "", ns ? ns : "", dev);
 }
 
+int drop_ingress(const char *ns, const char *dev)
+{
+	const char *pre = ns ? "ip netns exec " : "";
+
+	ns = ns ? ns : "";
+	return run("%s%s tc qdisc add dev %s clsact", pre, ns, dev) ||
+	       run("%s%s tc filter add dev %s ingress protocol ip u32 "
+		   "match u32 0 0 action drop", pre, ns, dev) ? -1 : 0;
+}
+
 int quiet_ns_a(void)
 {
 	if (!proto_is_tcp())
 		return sysctl_set("blackhole", "2") ? -1 : 0;
-	/* TCP RSTs (flags byte at 20 + 13) with the kernel's TTL of 64. */
+	/*
+	 * TCP RSTs (flags byte at 20 + 13) with the kernel's TTL of 64.
+	 * Over veth, TCP leaves the checksum to an offload that never
+	 * happens; a raw socket would see it unfinished.
+	 */
 	return run("tc qdisc add dev veth-a clsact") ||
 	       run("tc filter add dev veth-a egress protocol ip u32 "
 		   "match ip protocol 6 0xff match u8 0x04 0x04 at 33 "
-		   "match u8 64 0xff at 8 action drop") ? -1 : 0;
+		   "match u8 64 0xff at 8 action drop") ||
+	       run("ip netns exec " PEER_NS " ethtool -K veth-b tx off "
+		   ">/dev/null") ? -1 : 0;
 }
 
 int raw_peer_open(struct raw_peer *p, unsigned short port,

@@ -134,10 +134,18 @@ int netem_set(const char *ns, const char *dev, const char *args);
 int netem_clear(const char *ns, const char *dev);
 
 /*
+ * Drops every IPv4 packet arriving on dev in ns (a tc filter at clsact
+ * ingress): a peer that has vanished.  ARP still works, so the sender
+ * sees only loss.  0 or -1.
+ */
+int drop_ingress(const char *ns, const char *dev);
+
+/*
  * Makes namespace a silent toward segments meant for a raw socket: tcpalt's
  * blackhole=2, or for TCP a tc filter on veth-a's egress that drops the
  * kernel's RSTs (TTL 64; the raw peer sends with RAW_TTL so its own RSTs
- * pass).  0 or -1.
+ * pass).  For TCP it also turns off veth-b's checksum offload, so what the
+ * raw socket receives carries a full checksum.  0 or -1.
  */
 #define RAW_TTL	99
 int quiet_ns_a(void);
