@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The receive path, in softirq: validate a segment, find who it is for,
- * and answer segments for nobody as a CLOSED port must.
+ * and hand it over: to a listener under the listener's own lock, to a
+ * connection under its socket lock, or through the socket backlog when
+ * the user holds the socket.  Segments for nobody are answered as a
+ * CLOSED port must.
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "conn.h"
 #include "fault.h"
 #include "stats.h"
 #include "tcpalt.h"
@@ -87,6 +91,71 @@ static void tcpalt_rcv_closed(struct net *net, struct tcpalt_net *tn,
 	tcpalt_send_reset(net, tn, skb, hdr);
 }
 
+/* The parsed header, for the socket code: skb->cb from here on. */
+static void tcpalt_fill_cb(struct sk_buff *skb, const struct tcpalt_hdr *hdr,
+			   const struct tcpalt_opts *opts)
+{
+	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = hdr->seq;
+	cb->end_seq = hdr->seq + tcpalt_seg_len(hdr, skb->len - hdr->doff);
+	cb->ack = hdr->ack;
+	cb->flags = hdr->flags;
+	cb->window = hdr->window;
+	cb->has_mss = opts->has_mss;
+	cb->mss = opts->mss;
+	cb->has_wscale = opts->has_wscale;
+	cb->wscale = min_t(u8, opts->wscale, TCPALT_WSCALE_MAX);
+	cb->has_ts = opts->has_ts;
+	cb->tsval = opts->tsval;
+	cb->tsecr = opts->tsecr;
+	cb->sack_ok = opts->sack_ok;
+	__skb_pull(skb, hdr->doff);
+}
+
+/*
+ * A listener takes the segment under its own lock; a handshake it
+ * completes gives a new child, locked, that gets the segment next.
+ */
+static void tcpalt_rcv_listener(struct sock *sk, struct sk_buff *skb)
+{
+	struct sock *child = tcpalt_listener_rcv(sk, skb);
+
+	if (!child) {
+		consume_skb(skb);
+		return;
+	}
+	if (!tcpalt_rcv_synchronized(child, skb))
+		consume_skb(skb);
+	bh_unlock_sock(child);
+	sock_put(child);
+}
+
+static void tcpalt_rcv_conn(struct tcpalt_net *tn, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		tcpalt_do_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb,
+				  READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_RCV_QUEUE_DROPS);
+		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
+	}
+	bh_unlock_sock(sk);
+}
+
+static struct sock *tcpalt_demux(struct net *net, struct sk_buff *skb,
+				 const struct tcpalt_hdr *hdr)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	return tcpalt_lookup(net, iph->saddr, htons(hdr->sport), iph->daddr,
+			     htons(hdr->dport), inet_iif(skb), inet_sdif(skb));
+}
+
 int tcpalt_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -95,6 +164,7 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 	struct tcpalt_opts opts;
 	struct tcpalt_hdr hdr;
 	enum tcpalt_stat why;
+	struct sock *sk;
 
 	reason = SKB_DROP_REASON_OTHERHOST;
 	if (skb->pkt_type != PACKET_HOST)
@@ -113,6 +183,16 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 		goto discard;
 	}
 
+	sk = tcpalt_demux(net, skb, &hdr);
+	if (sk) {
+		tcpalt_fill_cb(skb, &hdr, &opts);
+		if (sk->sk_state == TCP_LISTEN)
+			tcpalt_rcv_listener(sk, skb);
+		else
+			tcpalt_rcv_conn(tn, sk, skb);
+		sock_put(sk);
+		return 0;
+	}
 	tcpalt_rcv_closed(net, tn, skb, &hdr);
 	tcpalt_fault_rx(skb);
 	reason = SKB_DROP_REASON_NO_SOCKET;

@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/protocol.h>
 
+#include "conn.h"
 #include "stats.h"
 #include "tcpalt.h"
 
@@ -19,6 +20,36 @@ MODULE_PARM_DESC(proto, "IP protocol number: 253 (default) or 254");
 
 u8 tcpalt_ipproto;
 unsigned int tcpalt_net_id __read_mostly;
+
+/* Ports, connections and listeners, and the request cache. */
+static int __init tcpalt_tables_init(void)
+{
+	int err;
+
+	err = tcpalt_port_init();
+	if (err)
+		return err;
+	err = tcpalt_table_init();
+	if (err)
+		goto free_ports;
+	err = tcpalt_listen_init();
+	if (err)
+		goto free_table;
+	return 0;
+
+free_table:
+	tcpalt_table_exit();
+free_ports:
+	tcpalt_port_exit();
+	return err;
+}
+
+static void tcpalt_tables_exit(void)
+{
+	tcpalt_listen_exit();
+	tcpalt_table_exit();
+	tcpalt_port_exit();
+}
 
 static int __net_init tcpalt_net_init(struct net *net)
 {
@@ -81,12 +112,12 @@ static int __init tcpalt_init(void)
 	}
 	tcpalt_ipproto = proto_param;
 
-	err = tcpalt_port_init();
+	err = tcpalt_tables_init();
 	if (err)
 		return err;
 	err = register_pernet_subsys(&tcpalt_net_ops);
 	if (err)
-		goto free_ports;
+		goto free_tables;
 	err = tcpalt_proc_init();
 	if (err)
 		goto unregister_pernet;
@@ -107,8 +138,8 @@ remove_proc:
 	tcpalt_proc_exit();
 unregister_pernet:
 	unregister_pernet_subsys(&tcpalt_net_ops);
-free_ports:
-	tcpalt_port_exit();
+free_tables:
+	tcpalt_tables_exit();
 	return err;
 }
 
@@ -119,7 +150,9 @@ static void __exit tcpalt_exit(void)
 	tcpalt_proto_unregister();
 	tcpalt_proc_exit();
 	unregister_pernet_subsys(&tcpalt_net_ops);
-	tcpalt_port_exit();
+	/* Sockets and listeners are freed after a grace period. */
+	rcu_barrier();
+	tcpalt_tables_exit();
 }
 
 module_init(tcpalt_init);

@@ -122,6 +122,39 @@ int tcpalt_get_port(struct sock *sk, unsigned short port)
 }
 
 /*
+ * listen(): a listener may not share what a bound socket may, so the
+ * port is checked again in the listening state (TCP does the same).
+ */
+int tcpalt_port_recheck(struct sock *sk)
+{
+	u16 port = inet_sk(sk)->inet_num;
+	struct port_bucket *b = port_bucket(sock_net(sk), port);
+	int err = 0;
+
+	spin_lock_bh(&b->lock);
+	if (port_conflict(b, sk, port, true))
+		err = -EADDRINUSE;
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+/*
+ * A passive open's child holds its listener's port too, so a later bind
+ * sees it; it skips the conflict check, as the port is already its
+ * listener's.  Softirq, with the child locked.
+ */
+void tcpalt_inherit_port(struct sock *child, const struct sock *parent)
+{
+	u16 port = inet_sk(parent)->inet_num;
+	struct port_bucket *b = port_bucket(sock_net(child), port);
+
+	inet_sk(child)->inet_num = port;
+	spin_lock(&b->lock);
+	sk_add_bind_node(child, &b->owners);
+	spin_unlock(&b->lock);
+}
+
+/*
  * Gives up sk's port, if it holds one: on close, and as struct proto
  * .put_port when inet_bind() undoes a bind a BPF program refused.
  */

@@ -3,12 +3,10 @@
  * The socket layer: struct proto and proto_ops for
  * socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT).
  *
- * Options at the socket's own protocol level (the number passed to
- * socket()) are tcpalt's; every other level goes to the generic IP code.
- * bind() is the generic inet_bind(), which validates the address and asks
- * port.c for the port.  Calls that need connections (listen, accept,
- * connect, shutdown, send, receive) answer EOPNOTSUPP through the kernel's
- * sock_no_* helpers until the connection code replaces them.
+ * The generic inet proto_ops do the BSD bookkeeping (bind, connect's
+ * waiting, accept's grafting, shutdown's flags, getname) and call into
+ * struct proto for the protocol; listen and poll are our own, since
+ * inet's versions are TCP's.
  */
 #include <linux/module.h>
 #include <linux/poll.h>
@@ -17,67 +15,284 @@
 #include <net/protocol.h>
 #include <net/sock.h>
 
+#include "conn.h"
+#include "core/window.h"
+#include "stats.h"
 #include "tcpalt.h"
 
-struct tcpalt_sock {
-	struct inet_sock inet;
-};
+/* struct proto .init: a fresh socket from socket(). */
+static int tcpalt_init_sock(struct sock *sk)
+{
+	tcpalt_conn_init(sk);
+	return 0;
+}
+
+/*
+ * struct proto .connect, under the socket lock from inet_stream_connect(),
+ * which waits for the handshake: route, local port, ISN, and the SYN.
+ */
+static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
+			  int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	bool autobound = false;
+	struct rtable *rt;
+	int err;
+
+	if (addr_len < sizeof(*usin))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	rt = ip_route_connect(fl4, usin->sin_addr.s_addr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, sk->sk_protocol,
+			      inet->inet_sport, usin->sin_port, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	inet->inet_rcv_saddr = inet->inet_saddr;
+	inet->inet_daddr = fl4->daddr;
+	inet->inet_dport = usin->sin_port;
+
+	if (!inet->inet_num) {
+		err = tcpalt_get_port(sk, 0);
+		if (err)
+			goto failure;
+		autobound = true;
+	}
+	inet->inet_sport = htons(inet->inet_num);
+	err = -EADDRNOTAVAIL;
+	if (tcpalt_conn_exists(net, inet->inet_rcv_saddr, inet->inet_sport,
+			       inet->inet_daddr, inet->inet_dport))
+		goto failure;
+	rt = ip_route_newports(fl4, rt, 0, 0, inet->inet_sport,
+			       inet->inet_dport, sk);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		rt = NULL;
+		goto failure;
+	}
+	sk_setup_caps(sk, &rt->dst);
+
+	tp->iss = tcpalt_isn(inet->inet_saddr, inet->inet_daddr,
+			     inet->inet_sport, inet->inet_dport);
+	tp->ts_offset = tcpalt_ts_offset(inet->inet_saddr, inet->inet_daddr);
+	atomic_set(&inet->inet_id, get_random_u16());
+	tp->rcv_mss = tcpalt_mtu_to_mss(dst_mtu(&rt->dst), tp->user_mss);
+	tp->rcv_wscale = tcpalt_wscale_for(max_t(u32, sk->sk_rcvbuf,
+						 READ_ONCE(sysctl_rmem_max)));
+	tp->snd_una = tp->iss;
+	tp->snd_nxt = tp->iss + 1;
+	tp->snd_max = tp->iss + 1;
+	tp->write_seq = tp->iss + 1;
+	tp->retransmits = 0;
+	tcpalt_rto_init(&tp->rto, tcpalt_rto_params());
+
+	tcpalt_set_state(sk, TCP_SYN_SENT);
+	tcpalt_hash_conn(sk);
+	tcpalt_stat_inc(tcpalt_net(net), TCPALT_STAT_ACTIVE_OPENS);
+	tcpalt_send_syn(sk, false);
+	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
+	return 0;
+
+failure:
+	if (autobound)
+		tcpalt_put_port(sk);
+	if (rt)
+		ip_rt_put(rt);
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		inet->inet_rcv_saddr = 0;
+	}
+	return err;
+}
+
+/* proto_ops .listen: inet_listen() would start TCP's own listener. */
+static int tcpalt_inet_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED ||
+	    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	err = 0;
+	if (sk->sk_state == TCP_LISTEN) {
+		tcpalt_listen_resize(sk, backlog);
+		goto out;
+	}
+	err = -EAGAIN;
+	if (!inet_sk(sk)->inet_num && tcpalt_get_port(sk, 0))
+		goto out;
+	inet_sk(sk)->inet_sport = htons(inet_sk(sk)->inet_num);
+	err = tcpalt_listen_start(sk, backlog);
+	if (err)
+		goto out;
+	inet_sk_set_state(sk, TCP_LISTEN);
+	err = tcpalt_port_recheck(sk);
+	if (err) {
+		inet_sk_set_state(sk, TCP_CLOSE);
+		tcpalt_listen_stop(sk);
+		goto out;
+	}
+	tcpalt_hash_listener(sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* struct proto .shutdown, after inet_shutdown() set sk_shutdown. */
+static void tcpalt_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_SYN_RECV | TCPF_CLOSE_WAIT))
+		tcpalt_sm_event(sk, NULL, TCPALT_EV_SHUTDOWN);
+}
+
+static bool tcpalt_unread(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	return tp->rcv_nxt - tp->copied_seq > tp->fin_rcvd &&
+	       !skb_queue_empty(&sk->sk_receive_queue);
+}
+
+/*
+ * The user's CLOSE (RFC 9293 3.10.4).  Unread data means the peer's bytes
+ * were lost, which a RST says (RFC 2525 2.17); SO_LINGER with no time
+ * aborts too.  Otherwise a FIN follows the data and the connection lives
+ * on without its socket until the close completes.
+ */
+static void tcpalt_close_conn(struct sock *sk)
+{
+	enum tcpalt_event ev = TCPALT_EV_CLOSE;
+
+	if (tcpalt_unread(sk))
+		ev = TCPALT_EV_CLOSE_UNREAD;
+	else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)
+		ev = TCPALT_EV_ABORT;
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	tcpalt_sm_event(sk, NULL, ev);
+}
 
 static void tcpalt_close(struct sock *sk, long timeout)
 {
 	lock_sock(sk);
-	tcpalt_put_port(sk);
+	sock_hold(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state == TCP_LISTEN) {
+		tcpalt_set_state(sk, TCP_CLOSE);
+		tcpalt_listen_stop(sk);
+	} else {
+		tcpalt_close_conn(sk);
+	}
+	sock_orphan(sk);
+	if (sk->sk_state == TCP_CLOSE) {
+		tcpalt_put_port(sk);
+		tcpalt_destroy(sk);
+	} else if (sk->sk_state == TCP_FIN_WAIT2) {
+		/* Shut for writing earlier: now an orphan, it waits no more
+		 * than fin_timeout for the peer.
+		 */
+		tcpalt_rtx_arm(sk, TCPALT_RTX_FIN_WAIT2,
+			       READ_ONCE(tcpalt_net(sock_net(sk))->sysctl_fin_timeout) *
+			       USEC_PER_SEC);
+	}
 	release_sock(sk);
-	sk_common_release(sk);
+	sock_put(sk);
 }
 
-/* Nothing is in a lookup table before listen and connect exist. */
-static void tcpalt_unhash(struct sock *sk)
+static void tcpalt_proto_destroy(struct sock *sk)
 {
-}
-
-static int tcpalt_setsockopt(struct sock *sk, int level, int optname,
-			     sockptr_t optval, unsigned int optlen)
-{
-	if (level != sk->sk_protocol)
-		return ip_setsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
-}
-
-static int tcpalt_getsockopt(struct sock *sk, int level, int optname,
-			     char __user *optval, int __user *optlen)
-{
-	if (level != sk->sk_protocol)
-		return ip_getsockopt(sk, level, optname, optval, optlen);
-	return -ENOPROTOOPT;
+	tcpalt_timers_stop(sk);
+	tcpalt_purge_queues(sk);
 }
 
 static struct proto tcpalt_prot = {
 	.name = "TCPALT",
 	.owner = THIS_MODULE,
+	.init = tcpalt_init_sock,
 	.close = tcpalt_close,
+	.connect = tcpalt_connect,
+	.disconnect = tcpalt_disconnect,
+	.accept = tcpalt_accept,
+	.shutdown = tcpalt_shutdown,
+	.destroy = tcpalt_proto_destroy,
 	.setsockopt = tcpalt_setsockopt,
 	.getsockopt = tcpalt_getsockopt,
+	.sendmsg = tcpalt_sendmsg,
+	.recvmsg = tcpalt_recvmsg,
+	.backlog_rcv = tcpalt_do_rcv,
 	.unhash = tcpalt_unhash,
 	.get_port = tcpalt_get_port,
 	.put_port = tcpalt_put_port,
 	.obj_size = sizeof(struct tcpalt_sock),
 };
 
+static __poll_t tcpalt_poll_listener(struct sock *sk)
+{
+	return tcpalt_accept_queue_empty(sk) ? 0 : EPOLLIN | EPOLLRDNORM;
+}
+
+static __poll_t tcpalt_poll_writable(struct sock *sk)
+{
+	if (tcpalt_writeable(sk))
+		return EPOLLOUT | EPOLLWRNORM;
+	sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	/* Pairs with the barrier of the write-space callback. */
+	smp_mb__after_atomic();
+	return tcpalt_writeable(sk) ? EPOLLOUT | EPOLLWRNORM : 0;
+}
+
 /*
- * As TCP reports a socket that is not connected: hung up, and writable so
- * that a program waiting for POLLOUT learns the outcome from its write.
+ * As tcp_poll(): HUP once both directions are shut or there is no
+ * connection, RDHUP with the peer's FIN, IN and OUT once connected.
  */
 static __poll_t tcpalt_poll(struct file *file, struct socket *sock,
 			    poll_table *wait)
 {
 	struct sock *sk = sock->sk;
-	int state = inet_sk_state_load(sk);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
 
 	sock_poll_wait(file, sock, wait);
-	if (state == TCP_CLOSE)
-		mask |= EPOLLHUP | EPOLLOUT | EPOLLWRNORM;
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return tcpalt_poll_listener(sk);
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq) &&
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (shutdown & SEND_SHUTDOWN)
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		else
+			mask |= tcpalt_poll_writable(sk);
+	}
+	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;
@@ -89,18 +304,18 @@ static const struct proto_ops tcpalt_stream_ops = {
 	.owner = THIS_MODULE,
 	.release = inet_release,
 	.bind = inet_bind,
-	.connect = sock_no_connect,
+	.connect = inet_stream_connect,
 	.socketpair = sock_no_socketpair,
-	.accept = sock_no_accept,
+	.accept = inet_accept,
 	.getname = inet_getname,
 	.poll = tcpalt_poll,
 	.ioctl = inet_ioctl,
-	.listen = sock_no_listen,
-	.shutdown = sock_no_shutdown,
+	.listen = tcpalt_inet_listen,
+	.shutdown = inet_shutdown,
 	.setsockopt = sock_common_setsockopt,
 	.getsockopt = sock_common_getsockopt,
-	.sendmsg = sock_no_sendmsg,
-	.recvmsg = sock_no_recvmsg,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
 	.mmap = sock_no_mmap,
 	.sendpage = sock_no_sendpage,
 };

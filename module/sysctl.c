@@ -11,6 +11,10 @@
 #include "tcpalt.h"
 
 static int blackhole_max = 2;
+static int retries_max = 127;	/* TCP's MAX_TCP_SYNCNT */
+static int retries2_max = 255;
+static int backlog_max = 65535;
+static int seconds_max = 3600;
 
 /*
  * The template's .data holds each value's offset in struct tcpalt_net;
@@ -34,12 +38,36 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	 */
 	TCPALT_SYSCTL_INT("blackhole", sysctl_blackhole, SYSCTL_ZERO,
 			  &blackhole_max),
+	/* SYN retransmissions before connect() fails with ETIMEDOUT. */
+	TCPALT_SYSCTL_INT("syn_retries", sysctl_syn_retries, SYSCTL_ONE,
+			  &retries_max),
+	/* SYN,ACK retransmissions before a request is dropped. */
+	TCPALT_SYSCTL_INT("synack_retries", sysctl_synack_retries, SYSCTL_ONE,
+			  &retries_max),
+	/* Data retransmissions before the connection times out. */
+	TCPALT_SYSCTL_INT("retries2", sysctl_retries2, SYSCTL_ONE,
+			  &retries2_max),
+	/* Requests a listener holds at most, with its backlog. */
+	TCPALT_SYSCTL_INT("max_syn_backlog", sysctl_max_syn_backlog,
+			  SYSCTL_ONE, &backlog_max),
+	/* Seconds an orphaned FIN-WAIT-2 waits for the peer's FIN. */
+	TCPALT_SYSCTL_INT("fin_timeout", sysctl_fin_timeout, SYSCTL_ONE,
+			  &seconds_max),
+	/* Seconds of TIME-WAIT: 2*MSL. */
+	TCPALT_SYSCTL_INT("tw_timeout", sysctl_tw_timeout, SYSCTL_ONE,
+			  &seconds_max),
 	{ }
 };
 
 static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 {
 	tn->sysctl_blackhole = 0;
+	tn->sysctl_syn_retries = 6;
+	tn->sysctl_synack_retries = 5;
+	tn->sysctl_retries2 = 15;
+	tn->sysctl_max_syn_backlog = 4096;
+	tn->sysctl_fin_timeout = 60;
+	tn->sysctl_tw_timeout = 60;
 }
 
 int tcpalt_sysctl_net_init(struct net *net)

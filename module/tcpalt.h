@@ -26,6 +26,12 @@ struct tcpalt_net {
 	struct proc_dir_entry *proc_dir;
 	struct ctl_table_header *sysctl_hdr;
 	int sysctl_blackhole;
+	int sysctl_syn_retries;
+	int sysctl_synack_retries;
+	int sysctl_retries2;
+	int sysctl_max_syn_backlog;
+	int sysctl_fin_timeout;
+	int sysctl_tw_timeout;
 };
 
 extern unsigned int tcpalt_net_id;
@@ -38,13 +44,30 @@ static inline struct tcpalt_net *tcpalt_net(const struct net *net)
 /* input.c */
 int tcpalt_v4_rcv(struct sk_buff *skb);
 
+/* A segment sent by no socket: tcpalt_send_raw(). */
+struct tcpalt_raw_seg {
+	__be32 saddr;
+	__be32 daddr;
+	int oif;
+	u32 mark;
+	u8 tos;
+	struct tcpalt_hdr hdr;
+	const u8 *opts;
+	size_t opts_len;
+};
+
 /* output.c */
+bool tcpalt_send_raw(struct net *net, const struct tcpalt_raw_seg *r);
+void tcpalt_reply_route(struct net *net, const struct sk_buff *in_skb,
+			struct tcpalt_raw_seg *r);
 void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
 		       struct sk_buff *in_skb, const struct tcpalt_hdr *hdr);
 
 /* port.c */
 int tcpalt_get_port(struct sock *sk, unsigned short port);
 void tcpalt_put_port(struct sock *sk);
+void tcpalt_inherit_port(struct sock *child, const struct sock *parent);
+int tcpalt_port_recheck(struct sock *sk);
 int tcpalt_port_init(void);
 void tcpalt_port_exit(void);
 

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What an acceptable ACK does to the sender: the RTT sample (RFC 6298,
+ * Karn's rule), the send window (RFC 9293 3.10.7.4), and NewReno
+ * congestion control: slow start and congestion avoidance (RFC 5681),
+ * fast retransmit and fast recovery with partial ACKs (RFC 6582).
+ * All in bytes.
+ */
+#include <net/sock.h>
+
+#include "conn.h"
+#include "core/seq.h"
+#include "core/window.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+#define DUPACK_THRESHOLD	3
+
+static void ack_rtt(struct tcpalt_sock *tp, u32 ack)
+{
+	s64 us;
+
+	if (!tp->rtt_timing || seq_before(ack, tp->rtt_seq))
+		return;
+	tp->rtt_timing = 0;
+	us = ktime_us_delta(ktime_get(), tp->rtt_start);
+	tcpalt_rto_sample(&tp->rto, tcpalt_rto_params(),
+			  clamp_t(s64, us, 1, U32_MAX));
+}
+
+/* RFC 5681 section 3.1, with appropriate byte counting (RFC 3465, L=2). */
+static void cwnd_grow(struct tcpalt_sock *tp, u32 acked)
+{
+	if (tp->cwnd < tp->ssthresh)
+		tp->cwnd += min(acked, 2U * tp->mss);
+	else
+		tp->cwnd += max(1U, tp->mss * tp->mss / tp->cwnd);
+}
+
+/* Equation (4) of RFC 5681: half the flight, at least two segments. */
+static u32 ssthresh_after_loss(const struct tcpalt_sock *tp)
+{
+	return max(tcpalt_in_flight(tp) / 2, 2U * tp->mss);
+}
+
+static void recovery_enter(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tp->ssthresh = ssthresh_after_loss(tp);
+	tp->cwnd = tp->ssthresh + DUPACK_THRESHOLD * tp->mss;
+	tp->recover = tp->snd_max;
+	tp->in_recovery = 1;
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_FAST_RETRANS);
+	tcpalt_retransmit_head(sk);
+}
+
+/* RFC 6582 section 3.2, steps 3 to 5. */
+static void ack_in_recovery(struct sock *sk, u32 acked)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (!seq_before(tp->snd_una, tp->recover)) {
+		/* Full acknowledgment: deflate, leave recovery. */
+		tp->cwnd = min(tp->ssthresh,
+			       max(tcpalt_in_flight(tp), tp->mss) + tp->mss);
+		tp->in_recovery = 0;
+		tp->dupacks = 0;
+		return;
+	}
+	/* Partial: the next hole is lost too. */
+	tcpalt_retransmit_head(sk);
+	tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : 0;
+	if (acked >= tp->mss)
+		tp->cwnd += tp->mss;
+	tp->cwnd = max(tp->cwnd, (u32)tp->mss);
+}
+
+static void ack_new(struct sock *sk, u32 ack)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 acked = ack - tp->snd_una;
+
+	ack_rtt(tp, ack);
+	tp->snd_una = ack;
+	if (seq_after(ack, tp->snd_nxt))
+		tp->snd_nxt = ack;	/* acks what a timeout made us resend */
+	tp->bytes_acked += acked;
+	tp->retransmits = 0;
+	tcpalt_clean_acked(sk, ack);
+	if (tp->in_recovery)
+		ack_in_recovery(sk, acked);
+	else
+		cwnd_grow(tp, acked);
+	tp->dupacks = 0;
+	/* RFC 6298 section 5.2 and 5.3. */
+	if (tp->snd_una != tp->snd_max)
+		tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
+	else if (tp->rtx_job == TCPALT_RTX_RETRANSMIT)
+		tcpalt_rtx_stop(sk);
+}
+
+static void ack_dup(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (tp->snd_una == tp->snd_max)
+		return;
+	tp->dupacks++;
+	if (tp->in_recovery)
+		tp->cwnd += tp->mss;	/* RFC 6582 3.2 step 4 */
+	else if (tp->dupacks == DUPACK_THRESHOLD &&
+		 seq_after(tp->snd_una, tp->recover))
+		recovery_enter(sk);
+}
+
+/* Section 3.10.7.4 fifth: SND.WND from a segment that is not older. */
+static void ack_window(struct sock *sk, const struct tcpalt_skb_cb *cb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (!tcpalt_snd_wnd_update_ok(cb->seq, cb->ack, tp->snd_wl1,
+				      tp->snd_wl2))
+		return;
+	tp->snd_wnd = tcpalt_snd_wnd(cb->window, tp->snd_wscale, false);
+	tp->snd_wl1 = cb->seq;
+	tp->snd_wl2 = cb->ack;
+	tp->max_snd_wnd = max(tp->max_snd_wnd, tp->snd_wnd);
+	if (tp->snd_wnd && tp->rtx_job == TCPALT_RTX_PERSIST)
+		tcpalt_rtx_stop(sk);
+}
+
+/*
+ * An ACK that passed tcpalt_check_ack(): new or duplicate.  dup_candidate
+ * says whether it meets RFC 5681's other conditions for a duplicate.
+ */
+void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
+		     bool dup_candidate)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (seq_after(cb->ack, tp->snd_una))
+		ack_new(sk, cb->ack);
+	else if (dup_candidate)
+		ack_dup(sk);
+	ack_window(sk, cb);
+	tcpalt_push(sk);
+}

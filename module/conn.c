@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The life of a connection: its birth (a fresh socket, or a child cloned
+ * from a listener), its state changes and its end.
+ *
+ * References: the user's socket holds one.  close() hands it to the
+ * protocol when the connection must live on (an orphan, SOCK_DEAD), and
+ * tcpalt_destroy() drops it when the connection ends.  The lookup table
+ * and each pending timer hold their own.
+ */
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/sock.h>
+
+#include "conn.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+/* Where the TCB starts, after the generic socket. */
+#define TCB_START	offsetof(struct tcpalt_sock, iss)
+
+static const struct tcpalt_rto_params rto_params = {
+	.min_us = TCPALT_RTO_LINUX_MIN_US,
+	.max_us = TCPALT_RTO_LINUX_MAX_US,
+	.initial_us = TCPALT_RTO_INITIAL_US,
+	.clock_us = USEC_PER_SEC / HZ,
+};
+
+const struct tcpalt_rto_params *tcpalt_rto_params(void)
+{
+	return &rto_params;
+}
+
+/* What every connection starts with, before any handshake. */
+void tcpalt_conn_init(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tcpalt_timers_init(sk);
+	skb_queue_head_init(&tp->ofo_queue);
+	INIT_LIST_HEAD(&tp->accept_node);
+	tcpalt_rto_init(&tp->rto, &rto_params);
+	tp->mss = TCPALT_DEFAULT_MSS;
+	tp->ssthresh = U32_MAX;
+	sk->sk_write_space = tcpalt_write_space;
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+	sock_set_flag(sk, SOCK_RCU_FREE);
+}
+
+/*
+ * A passive open's new socket: sk_clone_lock() copied the listener whole,
+ * so everything that is the listener's own is cleared here.
+ */
+void tcpalt_child_init(struct sock *child, const struct sock *parent)
+{
+	const struct tcpalt_sock *lp = tcpalt_sk(parent);
+	struct tcpalt_sock *tp = tcpalt_sk(child);
+	struct inet_sock *inet = inet_sk(child);
+
+	/* Everything after the inet_sock is the listener's: start afresh. */
+	memset((u8 *)tp + TCB_START, 0, sizeof(*tp) - TCB_START);
+	RCU_INIT_POINTER(inet->inet_opt, NULL);
+	inet->mc_list = NULL;
+	sk_node_init(&child->sk_bind_node);
+	tp->nodelay = lp->nodelay;
+	tp->user_mss = lp->user_mss;
+	tp->rcv_wscale = lp->rcv_wscale;
+	tcpalt_conn_init(child);
+}
+
+/*
+ * The MSS we send with: the peer's, bounded by ours (the route's, or the
+ * user's) and less the timestamp option every segment then carries.
+ */
+static void tcpalt_set_mss(struct sock *sk, u16 peer_mss)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u16 mss = min(peer_mss, tp->rcv_mss);
+
+	if (tp->ts_ok)
+		mss -= TCPALT_OPT_TS_LEN + 2;
+	tp->mss = max_t(u16, mss, TCPALT_MIN_MSS);
+}
+
+/*
+ * Both sides' initial sequence numbers are known: set up the sequence
+ * spaces, the windows and the congestion state (RFC 5681 section 3.1,
+ * RFC 6928's initial window).  cb is the segment that completed the
+ * handshake for the window it carries.
+ */
+void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
+			  const struct tcpalt_skb_cb *cb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	bool syn = cb->flags & TCPALT_SYN;
+
+	tp->snd_una = tp->iss + 1;
+	tp->snd_nxt = tp->iss + 1;
+	tp->snd_max = tp->iss + 1;
+	tp->write_seq = tp->iss + 1;
+	tp->rcv_nxt = tp->irs + 1;
+	tp->copied_seq = tp->rcv_nxt;
+	tp->rcv_wup = tp->rcv_nxt;
+	tp->rcv_wnd = min_t(u32, tcpalt_rcv_wnd_now(sk), 65535);
+	tp->snd_wnd = syn ? cb->window : (u32)cb->window << tp->snd_wscale;
+	tp->max_snd_wnd = tp->snd_wnd;
+	tp->snd_wl1 = cb->seq;
+	tp->snd_wl2 = cb->ack;
+	tcpalt_set_mss(sk, peer_mss);
+	tp->cwnd = TCPALT_INIT_CWND * tp->mss;
+	tp->ssthresh = U32_MAX;
+	tcpalt_rto_handshake_done(&tp->rto, &rto_params, tp->retransmits);
+	tp->retransmits = 0;
+}
+
+/*
+ * sk_state changes here only.  CLOSED takes the connection out of the
+ * lookup table, and gives back a port the user did not bind.
+ */
+void tcpalt_set_state(struct sock *sk, int state)
+{
+	if (state == TCP_CLOSE) {
+		sk->sk_prot->unhash(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			tcpalt_put_port(sk);
+	}
+	inet_sk_set_state(sk, state);
+}
+
+/* Drops what the connection still holds to send, and its reassembly. */
+void tcpalt_purge_queues(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	tp->send_head = NULL;
+	__skb_queue_purge(&tp->ofo_queue);
+}
+
+/* The end of an orphan: nobody will read, free it all. */
+void tcpalt_destroy(struct sock *sk)
+{
+	tcpalt_timers_stop(sk);
+	tcpalt_purge_queues(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	sock_put(sk);
+}
+
+/* The connection is over (RFC 9293's "delete the TCB"). */
+void tcpalt_done(struct sock *sk)
+{
+	bool handshaking = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV);
+
+	if (handshaking)
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_ATTEMPT_FAILS);
+	tcpalt_set_state(sk, TCP_CLOSE);
+	tcpalt_timers_stop(sk);
+	tcpalt_purge_queues(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sock_flag(sk, SOCK_DEAD))
+		tcpalt_destroy(sk);
+	else
+		sk->sk_state_change(sk);
+}
+
+/*
+ * A connection nobody accepted, when its listener closes: it is reset,
+ * as Linux resets it, and freed with the accept queue's reference.
+ */
+void tcpalt_abort_unaccepted(struct sock *child)
+{
+	lock_sock(child);
+	sock_orphan(child);
+	if (child->sk_state != TCP_CLOSE) {
+		tcpalt_send_active_reset(child);
+		tcpalt_set_state(child, TCP_CLOSE);
+	}
+	tcpalt_destroy(child);
+	release_sock(child);
+}
+
+/*
+ * struct proto .disconnect: connect() that failed, connect(AF_UNSPEC),
+ * shutdown() of a listener or of a connection still in SYN-SENT.  The
+ * socket is left as a fresh one, bound as the user bound it.
+ */
+int tcpalt_disconnect(struct sock *sk, int flags)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int old = sk->sk_state;
+
+	if (old == TCP_LISTEN) {
+		tcpalt_set_state(sk, TCP_CLOSE);
+		tcpalt_listen_stop(sk);
+	} else if (old != TCP_CLOSE) {
+		if (tcpalt_state_synchronized(old) || old == TCP_SYN_RECV)
+			tcpalt_send_active_reset(sk);
+		tcpalt_set_state(sk, TCP_CLOSE);
+	}
+	tcpalt_timers_stop(sk);
+	tcpalt_purge_queues(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		inet->inet_rcv_saddr = 0;
+	}
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	sk_dst_reset(sk);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	memset((u8 *)tp + TCB_START, 0,
+	       offsetof(struct tcpalt_sock, mss) - TCB_START);
+	tp->ts_ok = 0;
+	tp->wscale_ok = 0;
+	tp->sack_ok = 0;
+	tp->fin_queued = 0;
+	tp->fin_rcvd = 0;
+	tp->retransmits = 0;
+	tp->rtx_job = TCPALT_RTX_NONE;
+	tcpalt_rto_init(&tp->rto, &rto_params);
+	tp->mss = TCPALT_DEFAULT_MSS;
+	sk_error_report(sk);
+	return 0;
+}

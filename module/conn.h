@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tcpalt connection: the socket, its transmission control block
+ * (RFC 9293 section 3.3.1) and what the files that drive it share.
+ */
+#ifndef _TCPALT_CONN_H
+#define _TCPALT_CONN_H
+
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
+#include "core/rto.h"
+#include "core/segment.h"
+#include "core/state.h"
+
+struct seq_file;
+struct tcpalt_listener;
+struct tcpalt_net;
+
+/* Which job the retransmission timer is doing. */
+enum tcpalt_rtx_job {
+	TCPALT_RTX_NONE,
+	TCPALT_RTX_RETRANSMIT,	/* SYN, SYN,ACK, data or FIN unacked */
+	TCPALT_RTX_PERSIST,	/* zero window: probe it */
+	TCPALT_RTX_TIMEWAIT,	/* 2*MSL */
+	TCPALT_RTX_FIN_WAIT2,	/* orphan waiting for the peer's FIN */
+};
+
+struct tcpalt_sock {
+	struct inet_sock inet;
+
+	/* Send sequence space. */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;		/* next to send; moves back on timeout */
+	u32 snd_max;		/* highest ever sent: what an ACK may ack */
+	u32 write_seq;		/* end of the data the user queued */
+	u32 snd_wnd;		/* bytes, scaled */
+	u32 max_snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+
+	/* Receive sequence space. */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* as last advertised, bytes */
+	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
+	u32 copied_seq;		/* next byte the user reads */
+
+	/* Negotiated at the handshake. */
+	u16 mss;		/* payload of a full segment we send */
+	u16 rcv_mss;		/* the MSS we announced */
+	u16 user_mss;		/* TCP_MAXSEG, 0 when unset */
+	u16 mss_offer;		/* the peer's SYN, in a simultaneous open */
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	u8 wscale_ok:1,
+	   ts_ok:1,
+	   sack_ok:1,
+	   nodelay:1,
+	   passive:1,		/* came from a listener */
+	   fin_queued:1,	/* our FIN is on the write queue */
+	   fin_rcvd:1;
+	u8 syn_retries;		/* TCP_SYNCNT, 0 for the sysctl */
+	u32 ts_recent;
+	u32 ts_offset;
+
+	/* Retransmission and congestion control (RFC 5681, 6582). */
+	struct tcpalt_rto rto;
+	u8 retransmits;		/* consecutive timeouts */
+	u8 rtx_job;		/* enum tcpalt_rtx_job */
+	u8 dupacks;
+	u8 in_recovery:1,
+	   rtt_timing:1,
+	   ack_now:1;
+	u8 acks_owed;		/* full segments received, not acked */
+	u32 cwnd;		/* bytes */
+	u32 ssthresh;
+	u32 recover;
+	u32 rtt_seq;		/* the timed segment's end */
+	ktime_t rtt_start;
+	unsigned long rtx_deadline;	/* jiffies, for procfs */
+	struct timer_list rtx_timer;
+	struct timer_list delack_timer;
+	struct sk_buff *send_head;	/* first unsent on sk_write_queue */
+	struct sk_buff_head ofo_queue;	/* out of order, sorted by seq */
+	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
+	u32 challenge_count;
+
+	/* TCP_INFO totals. */
+	u32 total_retrans;
+	u64 bytes_acked;
+	u64 bytes_received;
+
+	/* A listener's requests and accept queue; a child's place in it. */
+	struct tcpalt_listener __rcu *listener;
+	struct list_head accept_node;
+};
+
+static inline struct tcpalt_sock *tcpalt_sk(const struct sock *sk)
+{
+	return (struct tcpalt_sock *)sk;
+}
+
+/*
+ * Per-segment state in skb->cb, once the receive path has parsed the
+ * header, and for the skbs of the write queue.  The IP layer is done
+ * with the cb by then.
+ */
+struct tcpalt_skb_cb {
+	u32 seq;
+	u32 end_seq;		/* seq + data + SYN + FIN */
+	u32 ack;
+	u32 tsval;
+	u32 tsecr;
+	u16 window;		/* raw field */
+	u16 mss;
+	u8 flags;		/* TCPALT_SYN ... */
+	u8 wscale;
+	u8 has_mss:1,
+	   has_wscale:1,
+	   has_ts:1,
+	   sack_ok:1,
+	   retransmitted:1;
+};
+
+#define TCPALT_SKB_CB(skb) ((struct tcpalt_skb_cb *)&((skb)->cb[0]))
+
+/* Headroom for our header and everything below it. */
+#define TCPALT_MAX_HEADER	(TCPALT_HDR_MAX + MAX_HEADER + 128)
+
+/* Linux's TCP_TIMEOUT_MIN and delayed-ACK bounds. */
+#define TCPALT_DELACK_MIN	(HZ / 25)
+#define TCPALT_DEFAULT_MSS	536	/* RFC 9293 3.7.1 without an option */
+#define TCPALT_MIN_MSS		88	/* Linux's TCP_MIN_MSS */
+#define TCPALT_INIT_CWND	10	/* segments, RFC 6928 */
+
+static inline u32 tcpalt_in_flight(const struct tcpalt_sock *tp)
+{
+	return tp->snd_nxt - tp->snd_una;
+}
+
+static inline bool tcpalt_has_unsent(const struct tcpalt_sock *tp)
+{
+	return tp->send_head;
+}
+
+/*
+ * sk_stream_memory_free() and sk_stream_is_writeable() would name TCP's
+ * own callback for their indirect call; these are the same tests.
+ */
+static inline bool tcpalt_wmem_free(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_wmem_queued) < READ_ONCE(sk->sk_sndbuf);
+}
+
+static inline bool tcpalt_writeable(const struct sock *sk)
+{
+	return sk_stream_wspace(sk) >= sk_stream_min_wspace(sk) &&
+	       tcpalt_wmem_free(sk);
+}
+
+/* Time for timestamps, in ms, offset per connection (RFC 7323 5.4). */
+static inline u32 tcpalt_ts_now(const struct tcpalt_sock *tp)
+{
+	return (u32)ktime_to_ms(ktime_get()) + tp->ts_offset;
+}
+
+/* conn.c: life of a connection. */
+const struct tcpalt_rto_params *tcpalt_rto_params(void);
+void tcpalt_conn_init(struct sock *sk);
+void tcpalt_set_state(struct sock *sk, int state);
+void tcpalt_done(struct sock *sk);
+void tcpalt_reset(struct sock *sk, int err);
+void tcpalt_purge_queues(struct sock *sk);
+void tcpalt_destroy(struct sock *sk);
+void tcpalt_child_init(struct sock *child, const struct sock *parent);
+void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
+			  const struct tcpalt_skb_cb *cb);
+void tcpalt_abort_unaccepted(struct sock *child);
+int tcpalt_disconnect(struct sock *sk, int flags);
+
+/* sm.c: driving the state table. */
+bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
+		     enum tcpalt_event ev);
+
+/* table.c: the lookup tables. */
+int tcpalt_table_init(void);
+void tcpalt_table_exit(void);
+void tcpalt_hash_conn(struct sock *sk);
+void tcpalt_hash_listener(struct sock *sk);
+void tcpalt_unhash(struct sock *sk);
+struct sock *tcpalt_lookup(struct net *net, __be32 saddr, __be16 sport,
+			   __be32 daddr, __be16 dport, int dif, int sdif);
+bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
+			__be32 raddr, __be16 rport);
+void tcpalt_conns_walk(struct net *net,
+		       void (*fn)(struct sock *sk, void *arg), void *arg);
+
+/* isn.c: RFC 6528 initial sequence numbers. */
+u32 tcpalt_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u32 tcpalt_ts_offset(__be32 saddr, __be32 daddr);
+
+/* rcv.c: a segment for a socket. */
+int tcpalt_do_rcv(struct sock *sk, struct sk_buff *skb);
+int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb);
+
+/* data.c: receiving data. */
+bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin);
+void tcpalt_cleanup_rbuf(struct sock *sk, int copied);
+int tcpalt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		   int flags, int *addr_len);
+u32 tcpalt_rcv_wnd_now(struct sock *sk);
+
+/* send.c: sending data. */
+int tcpalt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+void tcpalt_write_space(struct sock *sk);
+void tcpalt_push(struct sock *sk);
+int tcpalt_queue_fin(struct sock *sk);
+void tcpalt_clean_acked(struct sock *sk, u32 ack);
+
+/* ack.c: what an ACK does to the sender (RFC 6298, 5681, 6582). */
+void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
+		     bool dup_candidate);
+
+/* output.c, with a socket. */
+void tcpalt_syn_options(struct sock *sk, struct tcpalt_opts *o, bool synack);
+u16 tcpalt_reply_mss(struct net *net, const struct sk_buff *in_skb,
+		     u16 user_mss);
+u16 tcpalt_mtu_to_mss(u32 mtu, u16 user_mss);
+int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void tcpalt_send_ack(struct sock *sk);
+void tcpalt_send_challenge_ack(struct sock *sk);
+int tcpalt_send_syn(struct sock *sk, bool with_ack);
+void tcpalt_send_active_reset(struct sock *sk);
+void tcpalt_send_reset_to(struct sock *sk, struct sk_buff *in_skb);
+void tcpalt_send_probe(struct sock *sk);
+int tcpalt_retransmit_head(struct sock *sk);
+
+/* timer.c */
+void tcpalt_timers_init(struct sock *sk);
+void tcpalt_timers_stop(struct sock *sk);
+void tcpalt_rtx_arm(struct sock *sk, enum tcpalt_rtx_job job, u32 usec);
+void tcpalt_rtx_stop(struct sock *sk);
+void tcpalt_ack_schedule(struct sock *sk);
+void tcpalt_delack_stop(struct sock *sk);
+
+/* listen.c */
+int tcpalt_listen_init(void);
+void tcpalt_listen_exit(void);
+int tcpalt_listen_start(struct sock *sk, int backlog);
+void tcpalt_listen_resize(struct sock *sk, int backlog);
+void tcpalt_listen_stop(struct sock *sk);
+struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb);
+struct sock *tcpalt_accept(struct sock *sk, int flags, int *err, bool kern);
+bool tcpalt_accept_queue_empty(const struct sock *sk);
+void tcpalt_listener_show(struct sock *sk, struct seq_file *seq);
+
+/* proc.c */
+void tcpalt_show_request(struct seq_file *seq, __be32 laddr, __be16 lport,
+			 __be32 raddr, __be16 rport, long expires,
+			 unsigned int retrans);
+
+/* sockopt.c */
+int tcpalt_setsockopt(struct sock *sk, int level, int optname,
+		      sockptr_t optval, unsigned int optlen);
+int tcpalt_getsockopt(struct sock *sk, int level, int optname,
+		      char __user *optval, int __user *optlen);
+
+#endif /* _TCPALT_CONN_H */

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receiving half of a connection: in-order data to the receive
+ * queue, the rest to the out-of-order queue until the gap fills, the
+ * window we offer, and recvmsg().
+ *
+ * A queued skb keeps its own sequence number and its data starts there,
+ * so an overlap with what came before is skipped by the reader's offset
+ * rather than trimmed.
+ */
+#include <linux/skbuff.h>
+#include <net/inet_common.h>
+#include <net/sock.h>
+
+#include "conn.h"
+#include "core/window.h"
+#include "core/seq.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+/*
+ * The window is half the free receive buffer, as Linux's is with its
+ * default tcp_adv_win_scale: the other half pays for skb overhead.
+ */
+u32 tcpalt_rcv_wnd_now(struct sock *sk)
+{
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+
+	return free > 0 ? free / 2 : 0;
+}
+
+static bool rcv_charge(struct sock *sk, struct sk_buff *skb)
+{
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_RCV_QUEUE_DROPS);
+		return false;
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	return true;
+}
+
+/*
+ * In sequence now: data to the reader, a FIN to the caller.  Returns
+ * whether the skb went to the receive queue; if not, it is still the
+ * caller's.
+ */
+static bool rcv_in_order(struct sock *sk, struct sk_buff *skb, bool *fin)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 end = cb->end_seq - !!(cb->flags & TCPALT_FIN);
+	bool queued = false;
+
+	if (seq_after(end, tp->rcv_nxt)) {
+		tp->bytes_received += end - tp->rcv_nxt;
+		tp->rcv_nxt = end;
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+		queued = true;
+	}
+	if (cb->flags & TCPALT_FIN && !tp->fin_rcvd) {
+		tp->fin_rcvd = 1;
+		tp->rcv_nxt++;
+		*fin = true;
+	}
+	return queued;
+}
+
+/* The gap before the out-of-order queue may have closed. */
+static void ofo_drain(struct sock *sk, bool *fin)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&tp->ofo_queue)) &&
+	       !seq_after(TCPALT_SKB_CB(skb)->seq, tp->rcv_nxt) && !*fin) {
+		__skb_unlink(skb, &tp->ofo_queue);
+		if (!rcv_in_order(sk, skb, fin))
+			kfree_skb(skb);
+	}
+}
+
+/* Sorted by seq; an exact duplicate of a queued segment is dropped. */
+static bool ofo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct sk_buff *pos;
+
+	skb_queue_reverse_walk(&tp->ofo_queue, pos) {
+		const struct tcpalt_skb_cb *pcb = TCPALT_SKB_CB(pos);
+
+		if (!seq_after(pcb->seq, cb->seq)) {
+			if (!seq_before(pcb->end_seq, cb->end_seq))
+				return false;
+			break;
+		}
+	}
+	if (!rcv_charge(sk, skb))
+		return false;
+	__skb_queue_after(&tp->ofo_queue, pos, skb);
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OFO_QUEUE);
+	return true;
+}
+
+/*
+ * Sections 3.10.7.4 seventh and eighth: the segment's text and FIN.
+ * Sets *fin when our FIN-receiving point is reached.  Returns whether
+ * the skb was kept.
+ */
+bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	bool had_ofo = !skb_queue_empty(&tp->ofo_queue);
+	bool queued;
+
+	if (cb->seq == cb->end_seq)
+		return false;
+	if (seq_after(cb->seq, tp->rcv_nxt)) {
+		/* A hole: the duplicate ACK tells the sender at once. */
+		tp->ack_now = 1;
+		tcpalt_ack_schedule(sk);
+		return ofo_insert(sk, skb);
+	}
+	if (skb->len && !rcv_charge(sk, skb)) {
+		tp->ack_now = 1;
+		tcpalt_ack_schedule(sk);
+		return false;
+	}
+	queued = rcv_in_order(sk, skb, fin);
+	if (had_ofo) {
+		ofo_drain(sk, fin);
+		tp->ack_now = 1;
+	}
+	if (*fin)
+		tp->ack_now = 1;
+	tcpalt_ack_schedule(sk);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return queued;
+}
+
+/*
+ * After the reader made room: tell the sender if the window grew a lot
+ * (receiver-side SWS avoidance, as Linux's tcp_cleanup_rbuf()).
+ */
+void tcpalt_cleanup_rbuf(struct sock *sk, int copied)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 left = tcpalt_rcv_wnd_left(tp->rcv_wup, tp->rcv_wnd, tp->rcv_nxt);
+	u32 now;
+
+	if (copied <= 0 || !tcpalt_state_synchronized(sk->sk_state) ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN))
+		return;
+	now = tcpalt_rcv_wnd_now(sk);
+	if (tp->acks_owed || (2 * left <= READ_ONCE(sk->sk_rcvbuf) / 2 &&
+			      now >= 2 * left && now >= tp->rcv_mss))
+		tcpalt_send_ack(sk);
+}
+
+/* The skb holding byte seq, and the offset of seq in it. */
+static struct sk_buff *rcv_find(struct sock *sk, u32 seq, u32 *offset,
+				bool peek)
+{
+	struct sk_buff *skb, *tmp;
+
+	skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+		*offset = seq - TCPALT_SKB_CB(skb)->seq;
+		if (*offset < skb->len)
+			return skb;
+		if (!peek) {
+			/* Wholly read, through an overlapping skb. */
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	}
+	return NULL;
+}
+
+/* Nothing to read: why, as tcp_recvmsg() answers.  0 means wait. */
+static int rcv_nothing(struct sock *sk, int copied, long timeo)
+{
+	if (copied) {
+		if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+		    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+		    signal_pending(current))
+			return 1;
+		return 0;
+	}
+	if (sock_flag(sk, SOCK_DONE))
+		return 1;
+	if (sk->sk_err)
+		return sock_error(sk);
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return 1;
+	if (sk->sk_state == TCP_CLOSE)
+		return -ENOTCONN;
+	if (!timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(timeo);
+	return 0;
+}
+
+static int rcv_copy(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags, long timeo)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	bool peek = flags & MSG_PEEK;
+	u32 peek_seq = tp->copied_seq;
+	u32 *seq = peek ? &peek_seq : &tp->copied_seq;
+	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	struct sk_buff *skb;
+	int copied = 0, stop;
+	u32 offset, used;
+
+	while (copied < len) {
+		skb = rcv_find(sk, *seq, &offset, peek);
+		if (!skb) {
+			if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+				break;
+			stop = rcv_nothing(sk, copied, timeo);
+			if (stop)
+				return copied ?: (stop < 0 ? stop : 0);
+			if (copied >= target) {
+				release_sock(sk);	/* run the backlog */
+				lock_sock(sk);
+			} else {
+				sk_wait_data(sk, &timeo,
+					     skb_peek_tail(&sk->sk_receive_queue));
+			}
+			continue;
+		}
+		used = min_t(size_t, skb->len - offset, len - copied);
+		if (skb_copy_datagram_msg(skb, offset, msg, used))
+			return copied ?: -EFAULT;
+		*seq += used;
+		copied += used;
+		if (!peek && offset + used == skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	}
+	return copied;
+}
+
+/* struct proto .recvmsg. */
+int tcpalt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		   int flags, int *addr_len)
+{
+	int copied;
+
+	if (flags & MSG_ERRQUEUE)
+		return inet_recv_error(sk, msg, len, addr_len);
+	if (flags & MSG_OOB)
+		return -EINVAL;	/* no urgent data, ever */
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		copied = -ENOTCONN;
+	} else {
+		copied = rcv_copy(sk, msg, len, flags,
+				  sock_rcvtimeo(sk, flags & MSG_DONTWAIT));
+		if (!(flags & MSG_PEEK))
+			tcpalt_cleanup_rbuf(sk, copied);
+	}
+	release_sock(sk);
+	return copied;
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Carrying out what the state table (core/state.c) decides: the actions
+ * of a move, in the order state.h gives, then the new state.
+ */
+#include <net/sock.h>
+
+#include "conn.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+/* RFC 9293's error conditions as the errno a TCP socket reports. */
+static int sm_errno(const struct sock *sk, enum tcpalt_sm_err err)
+{
+	switch (err) {
+	case TCPALT_SM_ERR_REFUSED:
+		return ECONNREFUSED;
+	case TCPALT_SM_ERR_RESET:
+		/* Linux: the user has read the FIN, writing is what fails. */
+		return sk->sk_state == TCP_CLOSE_WAIT ? EPIPE : ECONNRESET;
+	case TCPALT_SM_ERR_TIMEOUT:
+		return ETIMEDOUT;
+	default:
+		return 0;
+	}
+}
+
+static void sm_send(struct sock *sk, struct sk_buff *skb, u16 a)
+{
+	if (a & TCPALT_ACT_SEND_SYN)
+		tcpalt_send_syn(sk, false);
+	if (a & TCPALT_ACT_SEND_SYNACK)
+		tcpalt_send_syn(sk, true);
+	if (a & TCPALT_ACT_SEND_ACK)
+		tcpalt_send_ack(sk);
+	if (a & TCPALT_ACT_CHALLENGE_ACK)
+		tcpalt_send_challenge_ack(sk);
+	if (a & TCPALT_ACT_SEND_FIN)
+		tcpalt_queue_fin(sk);
+	if (a & TCPALT_ACT_SEND_RST)
+		tcpalt_send_active_reset(sk);
+	if ((a & TCPALT_ACT_REPLY_RST) && skb)
+		tcpalt_send_reset_to(sk, skb);
+}
+
+static void sm_timers(struct sock *sk, u16 a)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+
+	if (a & TCPALT_ACT_ENTER_TIMEWAIT) {
+		tcpalt_purge_queues(sk);
+		tcpalt_rtx_arm(sk, TCPALT_RTX_TIMEWAIT,
+			       READ_ONCE(tn->sysctl_tw_timeout) *
+			       USEC_PER_SEC);
+	}
+	if ((a & TCPALT_ACT_FIN_WAIT2_TIMER) && sock_flag(sk, SOCK_DEAD))
+		tcpalt_rtx_arm(sk, TCPALT_RTX_FIN_WAIT2,
+			       READ_ONCE(tn->sysctl_fin_timeout) *
+			       USEC_PER_SEC);
+}
+
+static void sm_notify(struct sock *sk, u16 a)
+{
+	if (a & TCPALT_ACT_NOTIFY_CONNECTED && !sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+	if (a & TCPALT_ACT_NOTIFY_EOF) {
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		sock_set_flag(sk, SOCK_DONE);
+		if (!sock_flag(sk, SOCK_DEAD)) {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+		}
+	}
+}
+
+static void sm_count(struct sock *sk, const struct tcpalt_sm_entry *e,
+		     enum tcpalt_event ev)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+
+	if (ev == TCPALT_EV_RST || ev == TCPALT_EV_RST_PASSIVE) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_IN_RSTS);
+		if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+			tcpalt_stat_inc(tn, TCPALT_STAT_ESTAB_RESETS);
+	}
+}
+
+/*
+ * Feeds ev to the table in the socket's state and carries out the move.
+ * skb is the segment behind the event, or NULL for a user call or a
+ * timer.  Returns false when the connection is over.
+ */
+bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
+		     enum tcpalt_event ev)
+{
+	const struct tcpalt_sm_entry *e = tcpalt_sm_lookup(sk->sk_state, ev);
+	int err;
+
+	if (e->verdict != TCPALT_SM_MOVE)
+		return sk->sk_state != TCP_CLOSE;
+	sm_count(sk, e, ev);
+	err = sm_errno(sk, e->err);
+	sm_send(sk, skb, e->actions);
+	sm_timers(sk, e->actions);
+	if (e->next != sk->sk_state && e->next != TCPALT_CLOSE)
+		tcpalt_set_state(sk, e->next);
+	sm_notify(sk, e->actions);
+	if (err) {
+		WRITE_ONCE(sk->sk_err, err);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+	}
+	if (e->next == TCPALT_CLOSE || (e->actions & TCPALT_ACT_DELETE_TCB)) {
+		tcpalt_done(sk);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lookup tables: connections by 4-tuple and listeners by local port,
+ * both global and keyed with the namespace, both read locklessly under
+ * RCU from softirq.  Writers take the lock of their bucket's stripe with
+ * BHs off.  A socket sits in one of them at a time, through sk_node, and
+ * the table holds a reference while it is there.
+ *
+ * Sockets are freed after a grace period (SOCK_RCU_FREE) and never move
+ * between chains, so a reader that finds a socket on a chain may take a
+ * reference with refcount_inc_not_zero() and use it.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
+
+#include "conn.h"
+#include "tcpalt.h"
+
+/*
+ * 2^18 chains: a million connections average four per chain, and the
+ * table costs 2 MiB.  Locks are striped, as inet's ehash_locks are.
+ */
+#define CONN_HASH_BITS		18
+#define LISTEN_HASH_BITS	11
+#define LOCK_STRIPES		1024
+
+struct tcpalt_table {
+	struct hlist_head *chains;
+	unsigned int mask;
+	spinlock_t *locks;
+};
+
+static struct tcpalt_table conn_table, listen_table;
+static u32 table_secret __read_mostly;
+
+static u32 conn_hash(const struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    (__force u32)lport << 16 | (__force u32)rport,
+			    table_secret ^ net_hash_mix(net));
+}
+
+static u32 listen_hash(const struct net *net, u16 port)
+{
+	return jhash_1word(port, table_secret ^ net_hash_mix(net));
+}
+
+static spinlock_t *chain_lock(struct tcpalt_table *t, u32 hash)
+{
+	return &t->locks[hash & (LOCK_STRIPES - 1)];
+}
+
+static void table_add(struct tcpalt_table *t, struct sock *sk, u32 hash)
+{
+	spinlock_t *lock = chain_lock(t, hash);
+
+	spin_lock_bh(lock);
+	sk_add_node_rcu(sk, &t->chains[hash & t->mask]);
+	spin_unlock_bh(lock);
+}
+
+static u32 sk_conn_hash(const struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return conn_hash(sock_net(sk), inet->inet_rcv_saddr, inet->inet_sport,
+			 inet->inet_daddr, inet->inet_dport);
+}
+
+void tcpalt_hash_conn(struct sock *sk)
+{
+	table_add(&conn_table, sk, sk_conn_hash(sk));
+}
+
+void tcpalt_hash_listener(struct sock *sk)
+{
+	table_add(&listen_table, sk,
+		  listen_hash(sock_net(sk), inet_sk(sk)->inet_num));
+}
+
+/* struct proto .unhash: out of whichever table holds the socket. */
+void tcpalt_unhash(struct sock *sk)
+{
+	struct tcpalt_table *t;
+	spinlock_t *lock;
+	u32 hash;
+
+	if (sk_unhashed(sk))
+		return;
+	if (sk->sk_state == TCP_LISTEN) {
+		t = &listen_table;
+		hash = listen_hash(sock_net(sk), inet_sk(sk)->inet_num);
+	} else {
+		t = &conn_table;
+		hash = sk_conn_hash(sk);
+	}
+	lock = chain_lock(t, hash);
+	spin_lock_bh(lock);
+	sk_del_node_init_rcu(sk);
+	spin_unlock_bh(lock);
+}
+
+static bool dev_matches(const struct sock *sk, int dif, int sdif)
+{
+	int bound = READ_ONCE(sk->sk_bound_dev_if);
+
+	return !bound || bound == dif || bound == sdif;
+}
+
+static struct sock *conn_find(struct net *net, __be32 raddr, __be16 rport,
+			      __be32 laddr, __be16 lport, int dif, int sdif)
+{
+	u32 hash = conn_hash(net, laddr, lport, raddr, rport);
+	struct sock *sk;
+
+	sk_for_each_rcu(sk, &conn_table.chains[hash & conn_table.mask]) {
+		const struct inet_sock *inet = inet_sk(sk);
+
+		if (inet->inet_sport == lport && inet->inet_dport == rport &&
+		    inet->inet_daddr == raddr &&
+		    inet->inet_rcv_saddr == laddr &&
+		    net_eq(sock_net(sk), net) && dev_matches(sk, dif, sdif))
+			return sk;
+	}
+	return NULL;
+}
+
+/* An exact address beats the wildcard; a bound device beats none. */
+static int listener_score(const struct sock *sk, struct net *net,
+			  __be32 laddr, u16 lport, int dif, int sdif)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	int score = 1;
+
+	if (!net_eq(sock_net(sk), net) || inet->inet_num != lport ||
+	    !dev_matches(sk, dif, sdif))
+		return -1;
+	if (inet->inet_rcv_saddr) {
+		if (inet->inet_rcv_saddr != laddr)
+			return -1;
+		score += 2;
+	}
+	if (READ_ONCE(sk->sk_bound_dev_if))
+		score++;
+	return score;
+}
+
+static struct sock *listener_find(struct net *net, __be32 laddr, u16 lport,
+				  int dif, int sdif)
+{
+	u32 hash = listen_hash(net, lport);
+	struct sock *sk, *best = NULL;
+	int score, best_score = 0;
+
+	sk_for_each_rcu(sk, &listen_table.chains[hash & listen_table.mask]) {
+		score = listener_score(sk, net, laddr, lport, dif, sdif);
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/*
+ * The socket a segment from saddr:sport to daddr:dport is for: its
+ * connection, else a listener on the port.  Returns it with a reference
+ * held, or NULL.  Called under rcu_read_lock().
+ */
+struct sock *tcpalt_lookup(struct net *net, __be32 saddr, __be16 sport,
+			   __be32 daddr, __be16 dport, int dif, int sdif)
+{
+	struct sock *sk;
+
+	sk = conn_find(net, saddr, sport, daddr, dport, dif, sdif);
+	if (!sk)
+		sk = listener_find(net, daddr, ntohs(dport), dif, sdif);
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
+		sk = NULL;
+	return sk;
+}
+
+/* connect(): is this 4-tuple in use?  Process context. */
+bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
+			__be32 raddr, __be16 rport)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = conn_find(net, raddr, rport, laddr, lport, 0, 0);
+	rcu_read_unlock();
+	return found;
+}
+
+static void table_walk(struct tcpalt_table *t, struct net *net,
+		       void (*fn)(struct sock *sk, void *arg), void *arg)
+{
+	struct sock *sk;
+	unsigned int i;
+
+	for (i = 0; i <= t->mask; i++) {
+		if (hlist_empty(&t->chains[i]))
+			continue;
+		sk_for_each_rcu(sk, &t->chains[i])
+			if (net_eq(sock_net(sk), net))
+				fn(sk, arg);
+	}
+}
+
+/* Calls fn on every listener, then every connection, of net, under RCU. */
+void tcpalt_conns_walk(struct net *net,
+		       void (*fn)(struct sock *sk, void *arg), void *arg)
+{
+	rcu_read_lock();
+	table_walk(&listen_table, net, fn, arg);
+	table_walk(&conn_table, net, fn, arg);
+	rcu_read_unlock();
+}
+
+static int table_alloc(struct tcpalt_table *t, unsigned int bits)
+{
+	unsigned int i;
+
+	t->chains = kvcalloc(1U << bits, sizeof(*t->chains), GFP_KERNEL);
+	t->locks = kvcalloc(LOCK_STRIPES, sizeof(*t->locks), GFP_KERNEL);
+	if (!t->chains || !t->locks) {
+		kvfree(t->chains);
+		kvfree(t->locks);
+		return -ENOMEM;
+	}
+	t->mask = (1U << bits) - 1;
+	for (i = 0; i < LOCK_STRIPES; i++)
+		spin_lock_init(&t->locks[i]);
+	return 0;
+}
+
+static void table_free(struct tcpalt_table *t)
+{
+	kvfree(t->chains);
+	kvfree(t->locks);
+}
+
+int tcpalt_table_init(void)
+{
+	int err;
+
+	table_secret = get_random_u32();
+	err = table_alloc(&conn_table, CONN_HASH_BITS);
+	if (err)
+		return err;
+	err = table_alloc(&listen_table, LISTEN_HASH_BITS);
+	if (err)
+		table_free(&conn_table);
+	return err;
+}
+
+void tcpalt_table_exit(void)
+{
+	table_free(&listen_table);
+	table_free(&conn_table);
+}

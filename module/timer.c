@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A connection's timers, in timer softirq.  One timer does one job at a
+ * time (retransmission, zero-window probing, 2*MSL, FIN-WAIT-2), since
+ * no two of them are ever needed at once; a second one delays ACKs.
+ *
+ * Each pending timer holds a reference to the socket (sk_reset_timer()).
+ * When the user holds the socket, a timer comes back shortly rather
+ * than touch it.
+ */
+#include <net/sock.h>
+
+#include "conn.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+#define BUSY_RETRY	(HZ / 20)
+
+static void rtx_busy_retry(struct sock *sk)
+{
+	sk_reset_timer(sk, &tcpalt_sk(sk)->rtx_timer, jiffies + BUSY_RETRY);
+}
+
+void tcpalt_rtx_arm(struct sock *sk, enum tcpalt_rtx_job job, u32 usec)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	unsigned long when = jiffies + usecs_to_jiffies(usec);
+
+	tp->rtx_job = job;
+	tp->rtx_deadline = when;
+	sk_reset_timer(sk, &tp->rtx_timer, when);
+}
+
+void tcpalt_rtx_stop(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tp->rtx_job = TCPALT_RTX_NONE;
+	sk_stop_timer(sk, &tp->rtx_timer);
+}
+
+/* The retry limit of the state: syn_retries, synack_retries, retries2. */
+static int rtx_limit(struct sock *sk)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (sk->sk_state == TCP_SYN_SENT)
+		return tp->syn_retries ?: READ_ONCE(tn->sysctl_syn_retries);
+	if (sk->sk_state == TCP_SYN_RECV)
+		return READ_ONCE(tn->sysctl_synack_retries);
+	return READ_ONCE(tn->sysctl_retries2);
+}
+
+/*
+ * RFC 6298 section 5.4 to 5.6 and RFC 5681 equation (4): resend the
+ * oldest segment, back off, and restart from one segment.  Everything
+ * after it is sent again as the window reopens (go-back-N; without SACK
+ * we cannot know what else the peer has).
+ */
+static void rtx_data(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tp->ssthresh = max(tcpalt_in_flight(tp) / 2, 2U * tp->mss);
+	tp->cwnd = tp->mss;
+	tp->in_recovery = 0;
+	tp->dupacks = 0;
+	tp->recover = tp->snd_max;
+	tp->rtt_timing = 0;
+	tp->snd_nxt = tp->snd_una;
+	tp->send_head = skb_peek(&sk->sk_write_queue);
+	tcpalt_push(sk);
+}
+
+static void rtx_timeout(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (tp->retransmits >= rtx_limit(sk)) {
+		tcpalt_sm_event(sk, NULL, TCPALT_EV_RTX_TIMEOUT);
+		return;
+	}
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_TIMEOUTS);
+	tp->retransmits++;
+	tcpalt_rto_backoff(&tp->rto, tcpalt_rto_params());
+	tp->rtx_job = TCPALT_RTX_NONE;
+	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_RETRANS_SEGS);
+		tp->total_retrans++;
+		tcpalt_send_syn(sk, sk->sk_state == TCP_SYN_RECV);
+	} else {
+		rtx_data(sk);
+	}
+	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
+}
+
+/* Zero window (RFC 9293 3.8.6.1): probe on backoff until it opens. */
+static void rtx_persist(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tp->rtx_job = TCPALT_RTX_NONE;
+	if (!tcpalt_has_unsent(tp) || tcpalt_in_flight(tp))
+		return;
+	tcpalt_send_probe(sk);
+	tcpalt_rto_backoff(&tp->rto, tcpalt_rto_params());
+	tcpalt_push(sk);
+	if (tp->rtx_job == TCPALT_RTX_NONE)
+		tcpalt_rtx_arm(sk, TCPALT_RTX_PERSIST, tp->rto.rto_us);
+}
+
+static void rtx_fire(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	switch (tp->rtx_job) {
+	case TCPALT_RTX_RETRANSMIT:
+		rtx_timeout(sk);
+		break;
+	case TCPALT_RTX_PERSIST:
+		rtx_persist(sk);
+		break;
+	case TCPALT_RTX_TIMEWAIT:
+		tp->rtx_job = TCPALT_RTX_NONE;
+		tcpalt_sm_event(sk, NULL, TCPALT_EV_TIMEWAIT_TIMEOUT);
+		break;
+	case TCPALT_RTX_FIN_WAIT2:
+		tp->rtx_job = TCPALT_RTX_NONE;
+		tcpalt_sm_event(sk, NULL, TCPALT_EV_FIN_WAIT2_TIMEOUT);
+		break;
+	default:
+		break;
+	}
+}
+
+static void rtx_timer(struct timer_list *t)
+{
+	struct tcpalt_sock *tp = from_timer(tp, t, rtx_timer);
+	struct sock *sk = &tp->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		rtx_busy_retry(sk);
+	else if (sk->sk_state != TCP_CLOSE &&
+		 !time_before(jiffies, tp->rtx_deadline))
+		rtx_fire(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/*
+ * RFC 1122 4.2.3.2 and RFC 5681 4.2: ACK at least every second full
+ * segment, and at once when out of order; otherwise within a delay.
+ */
+void tcpalt_ack_schedule(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (tp->ack_now || ++tp->acks_owed >= 2) {
+		tcpalt_send_ack(sk);
+		return;
+	}
+	if (!timer_pending(&tp->delack_timer))
+		sk_reset_timer(sk, &tp->delack_timer,
+			       jiffies + TCPALT_DELACK_MIN);
+}
+
+void tcpalt_delack_stop(struct sock *sk)
+{
+	sk_stop_timer(sk, &tcpalt_sk(sk)->delack_timer);
+}
+
+static void delack_timer(struct timer_list *t)
+{
+	struct tcpalt_sock *tp = from_timer(tp, t, delack_timer);
+	struct sock *sk = &tp->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &tp->delack_timer, jiffies + BUSY_RETRY);
+	} else if (tp->acks_owed && sk->sk_state != TCP_CLOSE) {
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_DELAYED_ACKS);
+		tcpalt_send_ack(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+void tcpalt_timers_init(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	timer_setup(&tp->rtx_timer, rtx_timer, 0);
+	timer_setup(&tp->delack_timer, delack_timer, 0);
+}
+
+void tcpalt_timers_stop(struct sock *sk)
+{
+	tcpalt_rtx_stop(sk);
+	tcpalt_delack_stop(sk);
+}
