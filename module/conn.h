@@ -8,6 +8,7 @@
 
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/ip.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
@@ -128,8 +129,13 @@ struct tcpalt_skb_cb {
 
 #define TCPALT_SKB_CB(skb) ((struct tcpalt_skb_cb *)&((skb)->cb[0]))
 
-/* Headroom for our header and everything below it. */
-#define TCPALT_MAX_HEADER	(TCPALT_HDR_MAX + MAX_HEADER + 128)
+/*
+ * Headroom for our header and everything below it.  With it, a full
+ * 1448-byte segment and its skb_shared_info just fit a 2 KiB block,
+ * which keeps truesize within what the receive window assumes.
+ */
+#define TCPALT_MAX_HEADER	(TCPALT_HDR_MAX + sizeof(struct iphdr) + \
+				 MAX_HEADER)
 
 /* Linux's TCP_TIMEOUT_MIN and delayed-ACK bounds. */
 #define TCPALT_DELACK_MIN	(HZ / 25)

@@ -29,14 +29,16 @@ u32 tcpalt_rcv_wnd_now(struct sock *sk)
 	return free > 0 ? free / 2 : 0;
 }
 
+static void rcv_drop_count(struct sock *sk)
+{
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RCV_QUEUE_DROPS);
+}
+
 static bool rcv_charge(struct sock *sk, struct sk_buff *skb)
 {
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf)) {
-		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
-				TCPALT_STAT_RCV_QUEUE_DROPS);
+	    READ_ONCE(sk->sk_rcvbuf))
 		return false;
-	}
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	return true;
@@ -98,8 +100,10 @@ static bool ofo_insert(struct sock *sk, struct sk_buff *skb)
 			break;
 		}
 	}
-	if (!rcv_charge(sk, skb))
+	if (!rcv_charge(sk, skb)) {
+		rcv_drop_count(sk);
 		return false;
+	}
 	__skb_queue_after(&tp->ofo_queue, pos, skb);
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OFO_QUEUE);
 	return true;
@@ -126,18 +130,28 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 		return ofo_insert(sk, skb);
 	}
 	if (skb->len && !rcv_charge(sk, skb)) {
-		tp->ack_now = 1;
-		tcpalt_ack_schedule(sk);
-		return false;
+		/*
+		 * The segment that fills the hole must get in: what waits
+		 * behind the hole goes (Linux's tcp_prune_ofo_queue()), to
+		 * be sent again.
+		 */
+		__skb_queue_purge(&tp->ofo_queue);
+		if (!rcv_charge(sk, skb)) {
+			rcv_drop_count(sk);
+			tp->ack_now = 1;
+			tcpalt_ack_schedule(sk);
+			return false;
+		}
+		had_ofo = false;
 	}
 	queued = rcv_in_order(sk, skb, fin);
 	if (had_ofo) {
 		ofo_drain(sk, fin);
 		tp->ack_now = 1;
 	}
-	if (*fin)
-		tp->ack_now = 1;
-	tcpalt_ack_schedule(sk);
+	/* A FIN is acknowledged by the state machine's move. */
+	if (!*fin)
+		tcpalt_ack_schedule(sk);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
 	return queued;

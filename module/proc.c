@@ -82,7 +82,7 @@ static void show_sock(struct sock *sk, void *arg)
 		rx = READ_ONCE(sk->sk_ack_backlog);
 	} else {
 		tx = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
-		rx = max_t(int, READ_ONCE(tp->rcv_nxt) -
+		rx = max_t(int, READ_ONCE(tp->rcv_nxt) - tp->fin_rcvd -
 			   READ_ONCE(tp->copied_seq), 0);
 	}
 	show_addr(seq, inet->inet_rcv_saddr, inet->inet_sport);
