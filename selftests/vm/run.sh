@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs every VM selftest in the guest, as TAP.  The module tests reload
-# tcpalt.ko, so they go last.  On the debug kernel, --debug adds its own
+# tcpalt.ko and need it unused, so they go first: connections that end in
+# TIME-WAIT keep the module busy for tw_timeout after their test.  On the debug kernel, --debug adds its own
 # verdicts: kmemleak and lockdep.  Usage: run.sh MODULE.ko [--debug]
 set -u
 
@@ -16,8 +17,9 @@ if [ "$debug" = --debug ]; then
 fi
 
 status=0
-for t in tcpalt_socket tcpalt_bind tcpalt_closed tcpalt_malformed tcpalt_surfaces \
-	 tcpalt_module; do
+for t in tcpalt_module tcpalt_socket tcpalt_bind tcpalt_closed \
+	 tcpalt_malformed tcpalt_surfaces tcpalt_handshake tcpalt_data \
+	 tcpalt_api; do
 	echo "# suite: $t"
 	./"$t" || status=1
 done
