@@ -44,7 +44,6 @@ void tcpalt_conn_init(struct sock *sk)
 	tp->ssthresh = U32_MAX;
 	sk->sk_write_space = tcpalt_write_space;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
-	sock_set_flag(sk, SOCK_RCU_FREE);
 }
 
 /*

@@ -253,6 +253,18 @@ static void sent_one(struct sock *sk, struct sk_buff *skb)
 		tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
 }
 
+/*
+ * The congestion window, plus RFC 3042's limited transmit: a new segment
+ * for each of the first two duplicate ACKs, so a small window still gets
+ * the three it needs for a fast retransmit.
+ */
+static u32 tcpalt_send_allowance(const struct tcpalt_sock *tp)
+{
+	if (tp->in_recovery)
+		return tp->cwnd;
+	return tp->cwnd + min_t(u32, tp->dupacks, 2) * tp->mss;
+}
+
 /* Sends what may be sent now, from the send head on. */
 void tcpalt_push(struct sock *sk)
 {
@@ -272,7 +284,8 @@ void tcpalt_push(struct sock *sk)
 			break;
 		}
 		if (tcpalt_in_flight(tp) &&
-		    tcpalt_in_flight(tp) + (cb->end_seq - cb->seq) > tp->cwnd)
+		    tcpalt_in_flight(tp) + (cb->end_seq - cb->seq) >
+		    tcpalt_send_allowance(tp))
 			break;
 		if (nagle_holds(tp, skb))
 			break;

@@ -54,10 +54,15 @@ static spinlock_t *chain_lock(struct tcpalt_table *t, u32 hash)
 	return &t->locks[hash & (LOCK_STRIPES - 1)];
 }
 
+/*
+ * Only a socket that was ever in a table needs a grace period before it
+ * is freed; others go at once, and with them the module reference.
+ */
 static void table_add(struct tcpalt_table *t, struct sock *sk, u32 hash)
 {
 	spinlock_t *lock = chain_lock(t, hash);
 
+	sock_set_flag(sk, SOCK_RCU_FREE);
 	spin_lock_bh(lock);
 	sk_add_node_rcu(sk, &t->chains[hash & t->mask]);
 	spin_unlock_bh(lock);

@@ -54,9 +54,10 @@ static int rtx_limit(struct sock *sk)
 
 /*
  * RFC 6298 section 5.4 to 5.6 and RFC 5681 equation (4): resend the
- * oldest segment, back off, and restart from one segment.  Everything
- * after it is sent again as the window reopens (go-back-N; without SACK
- * we cannot know what else the peer has).
+ * oldest segment, back off, restart from one segment.  What follows it
+ * is not sent again blindly: the peer may hold much of it out of order.
+ * Recovery goes on as after a fast retransmit (RFC 6582), each partial
+ * ACK naming the next hole, until SND.NXT at the timeout is acknowledged.
  */
 static void rtx_data(struct sock *sk)
 {
@@ -64,13 +65,14 @@ static void rtx_data(struct sock *sk)
 
 	tp->ssthresh = max(tcpalt_in_flight(tp) / 2, 2U * tp->mss);
 	tp->cwnd = tp->mss;
-	tp->in_recovery = 0;
+	tp->in_recovery = 1;
 	tp->dupacks = 0;
 	tp->recover = tp->snd_max;
 	tp->rtt_timing = 0;
-	tp->snd_nxt = tp->snd_una;
-	tp->send_head = skb_peek(&sk->sk_write_queue);
-	tcpalt_push(sk);
+	if (tcpalt_in_flight(tp))
+		tcpalt_retransmit_head(sk);
+	else
+		tcpalt_push(sk);
 }
 
 static void rtx_timeout(struct sock *sk)
