@@ -11,6 +11,7 @@
 #   make check-stock, make check-debug   the same with one VM leg only
 #   make vm         a shell in the test VM with the module loaded
 #   make vm-debug   the same on the debug kernel
+#   make demo       a file sent over tcpalt between two namespaces in the VM
 
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -20,12 +21,16 @@ BUILD := build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
 .PHONY: all module symcheck lint sparse checkpatch unit selftests check \
-	check-stock check-debug debug-kernel vm vm-debug deps clean
+	check-stock check-debug debug-kernel vm vm-debug demo deps clean
 
 all: module symcheck
 
 deps:
 	scripts/deps.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
 
 module:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)"; exit 1; }

@@ -73,7 +73,7 @@ static void ack_in_recovery(struct sock *sk, u32 acked)
 	tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : 0;
 	if (acked >= tp->mss)
 		tp->cwnd += tp->mss;
-	tp->cwnd = max(tp->cwnd, (u32)tp->mss);
+	tp->cwnd = max_t(u32, tp->cwnd, tp->mss);
 }
 
 static void ack_new(struct sock *sk, u32 ack)

@@ -114,24 +114,6 @@ static void tcpalt_fill_cb(struct sk_buff *skb, const struct tcpalt_hdr *hdr,
 	__skb_pull(skb, hdr->doff);
 }
 
-/*
- * A listener takes the segment under its own lock; a handshake it
- * completes gives a new child, locked, that gets the segment next.
- */
-static void tcpalt_rcv_listener(struct sock *sk, struct sk_buff *skb)
-{
-	struct sock *child = tcpalt_listener_rcv(sk, skb);
-
-	if (!child) {
-		consume_skb(skb);
-		return;
-	}
-	if (!tcpalt_rcv_synchronized(child, skb))
-		consume_skb(skb);
-	bh_unlock_sock(child);
-	sock_put(child);
-}
-
 static void tcpalt_rcv_conn(struct tcpalt_net *tn, struct sock *sk,
 			    struct sk_buff *skb)
 {
@@ -187,7 +169,7 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 	if (sk) {
 		tcpalt_fill_cb(skb, &hdr, &opts);
 		if (sk->sk_state == TCP_LISTEN)
-			tcpalt_rcv_listener(sk, skb);
+			tcpalt_listener_rcv(sk, skb);
 		else
 			tcpalt_rcv_conn(tn, sk, skb);
 		sock_put(sk);

@@ -372,6 +372,7 @@ static void listener_syn(struct sock *sk, struct tcpalt_listener *l,
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 	const struct iphdr *iph = ip_hdr(skb);
 	const u8 *th = skb_transport_header(skb);
+	u32 bucket;
 
 	if (req) {
 		/* The peer lost our SYN,ACK: resend it. */
@@ -388,8 +389,8 @@ static void listener_syn(struct sock *sk, struct tcpalt_listener *l,
 	if (!req)
 		goto drop;
 	request_init(sk, req, skb);
-	hlist_add_head(&req->node, &l->requests[request_hash(l, iph->saddr,
-			htons(tcpalt_get_be16(th)))]);
+	bucket = request_hash(l, iph->saddr, htons(tcpalt_get_be16(th)));
+	hlist_add_head(&req->node, &l->requests[bucket]);
 	l->nr_requests++;
 	tcpalt_stat_inc(tn, TCPALT_STAT_PASSIVE_OPENS);
 	request_send_synack(sk, req);
@@ -399,36 +400,21 @@ drop:
 	tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_DROPS);
 }
 
-/*
- * The final ACK: the request becomes a socket, cloned from the listener
- * and returned locked, on the accept queue.
- */
-static struct sock *request_promote(struct sock *sk, struct tcpalt_listener *l,
-				    struct tcpalt_request *req,
-				    struct sk_buff *skb)
+/* A child cloned from the listener takes over the request's TCB. */
+static void child_setup(struct sock *child, struct sock *sk,
+			const struct tcpalt_request *req,
+			const struct sk_buff *skb)
 {
-	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
-	struct tcpalt_sock *tp;
-	struct sock *child;
+	struct tcpalt_sock *tp = tcpalt_sk(child);
+	struct inet_sock *inet = inet_sk(child);
 
-	if (sk_acceptq_is_full(sk)) {
-		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_OVERFLOWS);
-		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_DROPS);
-		return NULL;
-	}
-	child = sk_clone_lock(sk, GFP_ATOMIC);
-	if (!child) {
-		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_DROPS);
-		return NULL;
-	}
-	tp = tcpalt_sk(child);
 	tcpalt_child_init(child, sk);
-	inet_sk(child)->inet_daddr = req->raddr;
-	inet_sk(child)->inet_dport = req->rport;
-	inet_sk(child)->inet_rcv_saddr = req->laddr;
-	inet_sk(child)->inet_saddr = req->laddr;
-	inet_sk(child)->inet_sport = req->lport;
-	atomic_set(&inet_sk(child)->inet_id, get_random_u16());
+	inet->inet_daddr = req->raddr;
+	inet->inet_dport = req->rport;
+	inet->inet_rcv_saddr = req->laddr;
+	inet->inet_saddr = req->laddr;
+	inet->inet_sport = req->lport;
+	atomic_set(&inet->inet_id, get_random_u16());
 	child->sk_mark = req->mark;
 	tp->iss = req->iss;
 	tp->irs = req->irs;
@@ -446,73 +432,97 @@ static struct sock *request_promote(struct sock *sk, struct tcpalt_listener *l,
 	tcpalt_inherit_port(child, sk);
 	tcpalt_set_state(child, TCP_ESTABLISHED);
 	tcpalt_hash_conn(child);
+}
 
-	list_add_tail(&tp->accept_node, &l->accept_queue);
+/*
+ * The final ACK: the request becomes a socket, cloned from the listener,
+ * on the accept queue.  The child then takes the segment, which may
+ * carry data.  Returns whether the skb was kept.
+ */
+static bool request_promote(struct sock *sk, struct tcpalt_listener *l,
+			    struct tcpalt_request *req, struct sk_buff *skb,
+			    bool *promoted)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct sock *child;
+	bool kept;
+
+	if (sk_acceptq_is_full(sk)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_OVERFLOWS);
+		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_DROPS);
+		return false;
+	}
+	child = sk_clone_lock(sk, GFP_ATOMIC);
+	if (!child) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_DROPS);
+		return false;
+	}
+	__acquire(&child->sk_lock.slock);	/* sk_clone_lock() took it */
+	child_setup(child, sk, req, skb);
+	list_add_tail(&tcpalt_sk(child)->accept_node, &l->accept_queue);
 	sk_acceptq_added(sk);
 	request_drop(l, req);
-	return child;
+	*promoted = true;
+
+	kept = tcpalt_rcv_synchronized(child, skb);
+	bh_unlock_sock(child);
+	sock_put(child);	/* the accept queue keeps sk_clone_lock()'s other */
+	return kept;
 }
 
 /*
  * A segment for a request (RFC 9293 3.10.7.4 in SYN-RECEIVED): the
  * sequence number must be the one we expect, a RST takes the request back
- * to LISTEN, and the ACK must acknowledge our SYN.
+ * to LISTEN, and the ACK must acknowledge our SYN.  Returns whether the
+ * skb was kept.
  */
-static struct sock *request_rcv(struct sock *sk, struct tcpalt_listener *l,
-				struct tcpalt_request *req,
-				struct sk_buff *skb)
+static bool request_rcv(struct sock *sk, struct tcpalt_listener *l,
+			struct tcpalt_request *req, struct sk_buff *skb,
+			bool *promoted)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 	u32 rcv_wnd = tcpalt_rcv_wnd_now(sk);
 
 	if (cb->flags & TCPALT_RST) {
-		switch (tcpalt_check_rst(cb->seq, req->irs + 1, rcv_wnd)) {
-		case TCPALT_RST_ACCEPT:
+		if (tcpalt_check_rst(cb->seq, req->irs + 1, rcv_wnd) ==
+		    TCPALT_RST_ACCEPT) {
 			tcpalt_stat_inc(tn, TCPALT_STAT_IN_RSTS);
 			tcpalt_stat_inc(tn, TCPALT_STAT_ATTEMPT_FAILS);
 			request_drop(l, req);
-			break;
-		case TCPALT_RST_CHALLENGE:
-		case TCPALT_RST_DROP:
-			break;
 		}
-		return NULL;
+		return false;
 	}
 	if (tcpalt_check_seq(cb->seq, cb->end_seq - cb->seq, req->irs + 1,
 			     rcv_wnd) == TCPALT_SEQ_BAD)
-		return NULL;
+		return false;
 	if (!(cb->flags & TCPALT_ACK))
-		return NULL;
+		return false;
 	if (!tcpalt_ack_acceptable(cb->ack, req->iss, req->iss + 1)) {
 		tcpalt_send_reset_to(sk, skb);
-		return NULL;
+		return false;
 	}
-	return request_promote(sk, l, req, skb);
+	return request_promote(sk, l, req, skb, promoted);
 }
 
-/*
- * A segment for a listener, in softirq.  Returns the new child, locked
- * and referenced, when the segment completed a handshake; the caller
- * then hands it the segment, which may carry data.
- */
-struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
+/* A segment for a listener, in softirq; the skb is consumed. */
+void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	struct tcpalt_listener *l = listener_of(sk);
 	const u8 *th = skb_transport_header(skb);
+	bool kept = false, promoted = false;
 	struct tcpalt_request *req;
-	struct sock *child = NULL;
 
 	if (!l)
-		return NULL;
+		goto out;
 	spin_lock(&l->lock);
 	if (l->dead)
-		goto out;
+		goto unlock;
 	req = request_find(l, ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
 			   htons(tcpalt_get_be16(th)));
 	if (req && !(cb->flags & TCPALT_SYN)) {
-		child = request_rcv(sk, l, req, skb);
+		kept = request_rcv(sk, l, req, skb, &promoted);
 	} else if (cb->flags & TCPALT_RST) {
 		/* 3.10.7.2 first: ignore. */
 	} else if (cb->flags & TCPALT_ACK) {
@@ -521,11 +531,13 @@ struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	} else if (cb->flags & TCPALT_SYN) {
 		listener_syn(sk, l, skb, req);
 	}
-out:
+unlock:
 	spin_unlock(&l->lock);
-	if (child)
+	if (promoted)
 		sk->sk_data_ready(sk);
-	return child;
+out:
+	if (!kept)
+		consume_skb(skb);
 }
 
 /* /proc/tcpalt/conns: one line per request of the listener. */

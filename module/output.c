@@ -134,17 +134,15 @@ void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
 static u16 tcpalt_window_field(struct sock *sk, bool syn)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	u32 wnd;
+	u32 wnd, left;
 
 	if (syn) {
 		tp->rcv_wnd = tcpalt_rcv_wnd_now(sk);
 		tp->rcv_wup = tp->rcv_nxt;
 		return tcpalt_syn_wnd_field(tp->rcv_wnd);
 	}
-	wnd = tcpalt_select_rcv_wnd(tcpalt_rcv_wnd_left(tp->rcv_wup,
-							 tp->rcv_wnd,
-							 tp->rcv_nxt),
-				    tcpalt_rcv_wnd_now(sk), sk->sk_rcvbuf,
+	left = tcpalt_rcv_wnd_left(tp->rcv_wup, tp->rcv_wnd, tp->rcv_nxt);
+	wnd = tcpalt_select_rcv_wnd(left, tcpalt_rcv_wnd_now(sk), sk->sk_rcvbuf,
 				    tp->rcv_mss, tp->rcv_wscale);
 	tp->rcv_wnd = wnd;
 	tp->rcv_wup = tp->rcv_nxt;

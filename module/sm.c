@@ -14,12 +14,12 @@ static int sm_errno(const struct sock *sk, enum tcpalt_sm_err err)
 {
 	switch (err) {
 	case TCPALT_SM_ERR_REFUSED:
-		return ECONNREFUSED;
+		return -ECONNREFUSED;
 	case TCPALT_SM_ERR_RESET:
 		/* Linux: the user has read the FIN, writing is what fails. */
-		return sk->sk_state == TCP_CLOSE_WAIT ? EPIPE : ECONNRESET;
+		return sk->sk_state == TCP_CLOSE_WAIT ? -EPIPE : -ECONNRESET;
 	case TCPALT_SM_ERR_TIMEOUT:
-		return ETIMEDOUT;
+		return -ETIMEDOUT;
 	default:
 		return 0;
 	}
@@ -108,7 +108,7 @@ bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
 		tcpalt_set_state(sk, e->next);
 	sm_notify(sk, e->actions);
 	if (err) {
-		WRITE_ONCE(sk->sk_err, err);
+		WRITE_ONCE(sk->sk_err, -err);
 		if (!sock_flag(sk, SOCK_DEAD))
 			sk_error_report(sk);
 	}

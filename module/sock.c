@@ -292,6 +292,7 @@ static __poll_t tcpalt_poll(struct file *file, struct socket *sock,
 		else
 			mask |= tcpalt_poll_writable(sk);
 	}
+	/* sk_err is set before the state change that woke us. */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))

@@ -30,7 +30,7 @@
 struct tcpalt_table {
 	struct hlist_head *chains;
 	unsigned int mask;
-	spinlock_t *locks;
+	spinlock_t *locks;	/* writers of chain i take locks[i % stripes] */
 };
 
 static struct tcpalt_table conn_table, listen_table;
@@ -91,7 +91,7 @@ void tcpalt_hash_listener(struct sock *sk)
 void tcpalt_unhash(struct sock *sk)
 {
 	struct tcpalt_table *t;
-	spinlock_t *lock;
+	spinlock_t *lock;	/* of the chain sk is on */
 	u32 hash;
 
 	if (sk_unhashed(sk))
