@@ -51,6 +51,7 @@ static void recovery_enter(struct sock *sk)
 	tp->cwnd = tp->ssthresh + DUPACK_THRESHOLD * tp->mss;
 	tp->recover = tp->snd_max;
 	tp->in_recovery = 1;
+	tp->rtx_high = tp->snd_una;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_FAST_RETRANS);
 	tcpalt_retransmit_head(sk);
 }
@@ -68,8 +69,14 @@ static void ack_in_recovery(struct sock *sk, u32 acked)
 		tp->dupacks = 0;
 		return;
 	}
-	/* Partial: the next hole is lost too. */
-	tcpalt_retransmit_head(sk);
+	/*
+	 * Partial: the new first segment is lost too, unless this recovery
+	 * resent it already; then SACK may name another hole.
+	 */
+	if (!seq_before(tp->snd_una, tp->rtx_high))
+		tcpalt_retransmit_head(sk);
+	else
+		tcpalt_sack_retransmit_hole(sk);
 	tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : 0;
 	if (acked >= tp->mss)
 		tp->cwnd += tp->mss;
@@ -107,8 +114,12 @@ static void ack_dup(struct sock *sk)
 	if (tp->snd_una == tp->snd_max)
 		return;
 	tp->dupacks++;
-	if (tp->in_recovery)
-		tp->cwnd += tp->mss;	/* RFC 6582 3.2 step 4 */
+	/*
+	 * A segment left the network: it makes room for a hole SACK names,
+	 * else for new data (RFC 6582 3.2 step 4).
+	 */
+	if (tp->in_recovery && !tcpalt_sack_retransmit_hole(sk))
+		tp->cwnd += tp->mss;
 	else if (tp->dupacks == DUPACK_THRESHOLD &&
 		 seq_after(tp->snd_una, tp->recover))
 		recovery_enter(sk);

@@ -103,6 +103,8 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tp->rcv_wnd = min_t(u32, tcpalt_rcv_wnd_now(sk), 65535);
 	tp->snd_wnd = syn ? cb->window : (u32)cb->window << tp->snd_wscale;
 	tp->max_snd_wnd = tp->snd_wnd;
+	tp->highest_sack = tp->snd_una;
+	tp->rtx_high = tp->snd_una;
 	tp->snd_wl1 = cb->seq;
 	tp->snd_wl2 = cb->ack;
 	tcpalt_set_mss(sk, peer_mss);
@@ -140,9 +142,13 @@ void tcpalt_purge_queues(struct sock *sk)
 	__skb_queue_purge(&tp->ofo_queue);
 }
 
-/* The end of an orphan: nobody will read, free it all. */
+/*
+ * The end of an orphan: nobody will read, free it all.  The port goes
+ * too, even one the user bound: the socket is about to be freed.
+ */
 void tcpalt_destroy(struct sock *sk)
 {
+	tcpalt_put_port(sk);
 	tcpalt_timers_stop(sk);
 	tcpalt_purge_queues(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);

@@ -80,6 +80,10 @@ struct tcpalt_sock {
 	u32 cwnd;		/* bytes */
 	u32 ssthresh;
 	u32 recover;
+	u32 rtx_high;		/* resent up to here in this recovery */
+	u32 highest_sack;	/* end of the highest SACKed segment */
+	u32 sacked_bytes;	/* SACKed and still on the write queue */
+	u32 sack_last;		/* the latest out-of-order arrival */
 	u32 rtt_seq;		/* the timed segment's end */
 	ktime_t rtt_start;
 	unsigned long rtx_deadline;	/* jiffies, for procfs */
@@ -124,7 +128,8 @@ struct tcpalt_skb_cb {
 	   has_wscale:1,
 	   has_ts:1,
 	   sack_ok:1,
-	   retransmitted:1;
+	   retransmitted:1,
+	   sacked:1;		/* the peer SACKed it */
 };
 
 #define TCPALT_SKB_CB(skb) ((struct tcpalt_skb_cb *)&((skb)->cb[0]))
@@ -244,6 +249,14 @@ void tcpalt_send_active_reset(struct sock *sk);
 void tcpalt_send_reset_to(struct sock *sk, struct sk_buff *in_skb);
 void tcpalt_send_probe(struct sock *sk);
 int tcpalt_retransmit_head(struct sock *sk);
+int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+
+/* sack.c */
+void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o);
+void tcpalt_sack_rcvd(struct sock *sk, const struct sk_buff *skb);
+void tcpalt_sack_forget(struct sock *sk, const struct sk_buff *skb);
+void tcpalt_sack_clear(struct sock *sk);
+bool tcpalt_sack_retransmit_hole(struct sock *sk);
 
 /* timer.c */
 void tcpalt_timers_init(struct sock *sk);

@@ -105,6 +105,7 @@ static bool ofo_insert(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 	__skb_queue_after(&tp->ofo_queue, pos, skb);
+	tp->sack_last = cb->seq;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OFO_QUEUE);
 	return true;
 }

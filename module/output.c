@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Building and sending segments: those of a connection, through
- * ip_queue_xmit() and the socket's route, and the RSTs that answer
- * segments nobody owns.  Every segment carries its full checksum, so
- * captures and raw sockets on the path see it as the wire does.
+ * ip_queue_xmit() and the socket's route with checksum offload as TCP
+ * uses it, and the segments that belong to no socket (RSTs for closed
+ * ports, a listener's SYN,ACKs), checksummed in full.
  */
 #include <linux/skbuff.h>
 #include <net/checksum.h>
@@ -165,21 +165,35 @@ void tcpalt_syn_options(struct sock *sk, struct tcpalt_opts *o, bool synack)
 	o->tsecr = tp->ts_recent;
 }
 
-static size_t tcpalt_write_opts(struct sock *sk, u8 *buf, u8 flags)
+/*
+ * SACK blocks that fit beside data_len bytes: a full segment has room
+ * for none, as its MSS already left room for the timestamps only.
+ */
+static u8 tcpalt_sack_fit(const struct tcpalt_sock *tp, u32 data_len)
+{
+	u32 room = tp->mss > data_len ? tp->mss - data_len : 0;
+
+	return room < 12 ? 0 : (room - 4) / 8;
+}
+
+/* The options of a segment with these flags and this much data. */
+static void tcpalt_fill_opts(struct sock *sk, struct tcpalt_opts *o, u8 flags,
+			     u32 data_len)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	struct tcpalt_opts o;
 
 	if (flags & TCPALT_SYN) {
-		tcpalt_syn_options(sk, &o, flags & TCPALT_ACK);
-		return buf ? tcpalt_build_syn_opts(buf, &o) :
-			     tcpalt_syn_opts_len(&o);
+		tcpalt_syn_options(sk, o, flags & TCPALT_ACK);
+		return;
 	}
-	memset(&o, 0, sizeof(o));
-	o.has_ts = tp->ts_ok;
-	o.tsval = tcpalt_ts_now(tp);
-	o.tsecr = tp->ts_recent;
-	return buf ? tcpalt_build_opts(buf, &o) : tcpalt_opts_len(&o);
+	memset(o, 0, sizeof(*o));
+	o->has_ts = tp->ts_ok;
+	o->tsval = tcpalt_ts_now(tp);
+	o->tsecr = tp->ts_recent;
+	if (flags & TCPALT_ACK) {
+		tcpalt_sack_fill(sk, o);
+		o->nr_sack = min(o->nr_sack, tcpalt_sack_fit(tp, data_len));
+	}
 }
 
 /*
@@ -199,6 +213,7 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		.seq = cb->seq,
 		.flags = cb->flags,
 	};
+	struct tcpalt_opts o;
 	size_t opts_len;
 	int err;
 	u8 *seg;
@@ -212,18 +227,29 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (hdr.flags & TCPALT_ACK)
 		hdr.ack = tp->rcv_nxt;
 	hdr.window = tcpalt_window_field(sk, hdr.flags & TCPALT_SYN);
-	opts_len = tcpalt_write_opts(sk, NULL, hdr.flags);
+	tcpalt_fill_opts(sk, &o, hdr.flags, skb->len);
+	opts_len = hdr.flags & TCPALT_SYN ? tcpalt_syn_opts_len(&o) :
+					    tcpalt_opts_len(&o);
 	hdr.doff = TCPALT_HDR_LEN + opts_len;
 
 	seg = skb_push(skb, hdr.doff);
 	skb_reset_transport_header(skb);
 	tcpalt_build_hdr(seg, &hdr);
-	tcpalt_write_opts(sk, seg + TCPALT_HDR_LEN, hdr.flags);
-	skb->ip_summed = CHECKSUM_NONE;
+	if (hdr.flags & TCPALT_SYN)
+		tcpalt_build_syn_opts(seg + TCPALT_HDR_LEN, &o);
+	else
+		tcpalt_build_opts(seg + TCPALT_HDR_LEN, &o);
+	/*
+	 * As TCP leaves it: the pseudo-header sum in place and the rest to
+	 * the device, or to the stack where the device cannot do it
+	 * (validate_xmit_skb()).  Over veth the receiver trusts it as is.
+	 */
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = 16;
 	*(__sum16 *)(seg + 16) =
-		csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr, skb->len,
-				  sk->sk_protocol, skb_checksum(skb, 0,
-								skb->len, 0));
+		~csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr, skb->len,
+				   sk->sk_protocol, 0);
 	skb_set_owner_w(skb, sk);
 	if (hdr.flags & TCPALT_ACK) {
 		tcpalt_delack_stop(sk);

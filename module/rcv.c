@@ -152,6 +152,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	/* RFC 5681 section 2: what makes a duplicate ACK. */
 	dup_candidate = cb->ack == tp->snd_una && cb->seq == cb->end_seq &&
 			(u32)cb->window << tp->snd_wscale == tp->snd_wnd;
+	tcpalt_sack_rcvd(sk, skb);
 	tcpalt_ack_rcvd(sk, cb, dup_candidate);
 	if (tp->fin_queued && tp->snd_una == tp->write_seq &&
 	    !tcpalt_sm_event(sk, skb, TCPALT_EV_ACK_FIN))

@@ -309,6 +309,7 @@ void tcpalt_clean_acked(struct sock *sk, u32 ack)
 							  skb) ? NULL :
 					skb_queue_next(&sk->sk_write_queue, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
+		tcpalt_sack_forget(sk, skb);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 		freed = true;
@@ -323,14 +324,20 @@ void tcpalt_clean_acked(struct sock *sk, u32 ack)
  */
 int tcpalt_retransmit_head(struct sock *sk)
 {
-	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	struct tcpalt_skb_cb *cb;
+
+	if (!skb || skb == tcpalt_sk(sk)->send_head)
+		return -EAGAIN;
+	return tcpalt_retransmit_skb(sk, skb);
+}
+
+/* Sends a segment of the write queue again; it was sent before. */
+int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	u32 acked;
 
-	if (!skb)
-		return -EAGAIN;
-	cb = TCPALT_SKB_CB(skb);
 	acked = seq_before(cb->seq, tp->snd_una) ? tp->snd_una - cb->seq : 0;
 	if (acked && acked <= skb->len) {
 		/* Only this skb's view moves; a clone in flight keeps its own. */
@@ -340,6 +347,8 @@ int tcpalt_retransmit_head(struct sock *sk)
 	if (tcpalt_transmit_skb(sk, skb, true))
 		return -ENOBUFS;
 	cb->retransmitted = 1;
+	if (seq_after(cb->end_seq, tp->rtx_high))
+		tp->rtx_high = cb->end_seq;
 	tp->total_retrans++;
 	tp->rtt_timing = 0;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RETRANS_SEGS);

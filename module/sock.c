@@ -203,7 +203,6 @@ static void tcpalt_close(struct sock *sk, long timeout)
 	}
 	sock_orphan(sk);
 	if (sk->sk_state == TCP_CLOSE) {
-		tcpalt_put_port(sk);
 		tcpalt_destroy(sk);
 	} else if (sk->sk_state == TCP_FIN_WAIT2) {
 		/* Shut for writing earlier: now an orphan, it waits no more

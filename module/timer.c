@@ -68,7 +68,9 @@ static void rtx_data(struct sock *sk)
 	tp->in_recovery = 1;
 	tp->dupacks = 0;
 	tp->recover = tp->snd_max;
+	tp->rtx_high = tp->snd_una;
 	tp->rtt_timing = 0;
+	tcpalt_sack_clear(sk);
 	if (tcpalt_in_flight(tp))
 		tcpalt_retransmit_head(sk);
 	else

@@ -13,8 +13,9 @@ PACKAGES=(
 	linux-source-6.1 xz-utils
 	# the test VM: the same kernel as the headers, booted by QEMU
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
-	# inside the VM: namespaces, veth, netem, sysctl; tshark for make demo
-	iproute2 procps tshark
+	# inside the VM: namespaces, veth, netem, sysctl, checksum offload
+	# off for the raw-socket peer; tshark for make demo
+	iproute2 procps ethtool tshark
 	# the debug kernel, built from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
 )

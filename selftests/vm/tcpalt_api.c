@@ -306,6 +306,20 @@ TEST_F(api, maxseg_get)
 }
 
 /*
+ * The MSS comes from the route's MTU: on a 1280-byte link each side
+ * offers 1240, and with timestamps on every segment a full one carries
+ * 1228 bytes of data, on both ends.
+ */
+TEST_F(api, mss_from_route_mtu)
+{
+	ASSERT_EQ(0, run("ip link set veth-a mtu 1280"));
+	ASSERT_EQ(0, run("ip -n " PEER_NS " link set veth-b mtu 1280"));
+	ASSERT_EQ(0, conn_pair(PORT, &self->cli, &self->srv));
+	EXPECT_EQ(1228, int_opt(self->cli, test_proto(), TCPALT_MAXSEG));
+	EXPECT_EQ(1228, int_opt(self->srv, test_proto(), TCPALT_MAXSEG));
+}
+
+/*
  * TCPALT_MAXSEG 536 before connect clamps the connection: our sending
  * MSS, and the MSS we advertise, so the peer's too.
  */

@@ -806,4 +806,31 @@ TEST_F(data, epoll_err_hup_on_peer_reset)
 	close(ep);
 }
 
+/*
+ * The peer goes silent with data outstanding: after retries2
+ * retransmissions on backoff the connection ends, and the application
+ * sees ETIMEDOUT, with POLLERR.  With retries2 = 3 and the 200 ms floor
+ * of the RTO that is about 0.2 + 0.4 + 0.8 + 1.6 s.
+ */
+TEST_F_TIMEOUT(data, retries2_times_out, 60)
+{
+	long long timeouts = proto_stat(NULL, "Timeouts");
+	char buf[16];
+	long t0, t;
+
+	ASSERT_EQ(0, conn_pair(PORT, &self->cli, &self->srv));
+	ASSERT_EQ(0, proto_sysctl_set(NULL, "retries2", "3"));
+	ASSERT_EQ(0, drop_ingress(PEER_NS, "veth-b"));
+	t0 = now_ms();
+	ASSERT_EQ(5, send(self->cli, "hello", 5, MSG_NOSIGNAL));
+	EXPECT_NE(0, wait_fd(self->cli, POLLIN, 30000) & POLLERR);
+	t = now_ms() - t0;
+	EXPECT_EQ(-1, recv(self->cli, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_LE(1000, t) TH_LOG("timed out after %ld ms", t);
+	EXPECT_GE(20000, t) TH_LOG("timed out after %ld ms", t);
+	if (!proto_is_tcp())
+		EXPECT_LE(timeouts + 3, proto_stat(NULL, "Timeouts"));
+}
+
 TEST_HARNESS_MAIN

@@ -711,7 +711,7 @@ TEST_F_TIMEOUT(hs, rfc5961_blind_rst_and_syn, 20)
  * connections and the listener drops the rest of the SYNs and final
  * ACKs; once we accept, their retransmissions get in.
  */
-TEST_F_TIMEOUT(hs, accept_queue_overflow, 20)
+TEST_F_TIMEOUT(hs, accept_queue_overflow, 60)
 {
 	enum { N = 8, BACKLOG = 2 };
 	long long over = proto_stat(PEER_NS, "ListenOverflows");

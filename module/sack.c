@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selective acknowledgment (RFC 2018), when both sides offered it.
+ *
+ * As receiver: each ACK names what waits in the reassembly queue, the
+ * block holding the latest arrival first.
+ *
+ * As sender: SACKed segments are marked on the write queue, and recovery
+ * resends the holes below the highest SACKed byte, one per ACK that
+ * arrives, rather than one per round trip as NewReno alone would (a
+ * simple form of RFC 6675's loss recovery).  The receiver may renege
+ * (ours does when it prunes its queue), so a retransmission timeout
+ * forgets every mark, as RFC 2018 section 8 requires.
+ */
+#include <net/sock.h>
+
+#include "conn.h"
+#include "core/options.h"
+#include "core/seq.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+/* Ranges the reassembly queue is scanned for; more are not reported. */
+#define SACK_SCAN_MAX	8
+
+static int ofo_ranges(struct tcpalt_sock *tp, struct tcpalt_sack_block *r)
+{
+	struct sk_buff *skb;
+	int n = 0;
+
+	skb_queue_walk(&tp->ofo_queue, skb) {
+		const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+
+		if (n && !seq_after(cb->seq, r[n - 1].end)) {
+			if (seq_after(cb->end_seq, r[n - 1].end))
+				r[n - 1].end = cb->end_seq;
+			continue;
+		}
+		if (n == SACK_SCAN_MAX)
+			break;
+		r[n].start = cb->seq;
+		r[n].end = cb->end_seq;
+		n++;
+	}
+	return n;
+}
+
+/* RFC 2018 section 4: the blocks for the ACK we are about to send. */
+void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o)
+{
+	struct tcpalt_sack_block r[SACK_SCAN_MAX];
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u8 room = tcpalt_sack_room(o->has_ts);
+	int n, i, first = 0;
+
+	if (!tp->sack_ok || skb_queue_empty(&tp->ofo_queue))
+		return;
+	n = ofo_ranges(tp, r);
+	for (i = 0; i < n; i++)
+		if (!seq_before(tp->sack_last, r[i].start) &&
+		    seq_before(tp->sack_last, r[i].end))
+			first = i;
+	o->sack[o->nr_sack++] = r[first];
+	for (i = 0; i < n && o->nr_sack < room; i++)
+		if (i != first)
+			o->sack[o->nr_sack++] = r[i];
+}
+
+static void sack_mark_block(struct sock *sk, u32 start, u32 end)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+
+		if (!seq_before(cb->seq, end) || skb == tp->send_head)
+			break;
+		if (cb->sacked || seq_before(cb->seq, start) ||
+		    seq_after(cb->end_seq, end))
+			continue;
+		if (!tp->sacked_bytes ||
+		    seq_after(cb->end_seq, tp->highest_sack))
+			tp->highest_sack = cb->end_seq;
+		cb->sacked = 1;
+		tp->sacked_bytes += cb->end_seq - cb->seq;
+	}
+}
+
+/*
+ * The SACK blocks of an arriving ACK, read again from its header: the
+ * skb's cb has no room for them.  Blocks outside what is outstanding
+ * (D-SACKs, or lies) are ignored.
+ */
+void tcpalt_sack_rcvd(struct sock *sk, const struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	const u8 *th = skb_transport_header(skb);
+	struct tcpalt_hdr hdr = { .doff = skb->data - th };
+	struct tcpalt_opts o;
+	int i;
+
+	if (!tp->sack_ok || hdr.doff <= TCPALT_HDR_LEN ||
+	    tcpalt_parse_opts(th, &hdr, &o) != TCPALT_PARSE_OK)
+		return;
+	for (i = 0; i < o.nr_sack; i++) {
+		u32 start = o.sack[i].start, end = o.sack[i].end;
+
+		if (!seq_before(start, end) || !seq_after(start, tp->snd_una) ||
+		    seq_after(end, tp->snd_nxt))
+			continue;
+		sack_mark_block(sk, start, end);
+	}
+}
+
+/* An acknowledged segment leaves the write queue: its mark goes too. */
+void tcpalt_sack_forget(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (cb->sacked)
+		tp->sacked_bytes -= cb->end_seq - cb->seq;
+}
+
+/* A timeout: the receiver may have reneged on every block. */
+void tcpalt_sack_clear(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb)
+		TCPALT_SKB_CB(skb)->sacked = 0;
+	tp->sacked_bytes = 0;
+	tp->highest_sack = tp->snd_una;
+}
+
+/*
+ * Resends the first hole of this recovery not resent yet: a segment
+ * below the highest SACKed byte that is not SACKed itself.  Returns
+ * whether one went out.
+ */
+bool tcpalt_sack_retransmit_hole(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb;
+
+	if (!tp->sack_ok || !tp->sacked_bytes)
+		return false;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+
+		if (!seq_before(cb->seq, tp->highest_sack) ||
+		    skb == tp->send_head)
+			return false;
+		if (cb->sacked || seq_before(cb->seq, tp->rtx_high))
+			continue;
+		return !tcpalt_retransmit_skb(sk, skb);
+	}
+	return false;
+}
