@@ -175,18 +175,25 @@ void tcpalt_done(struct sock *sk)
 
 /*
  * A connection nobody accepted, when its listener closes: it is reset,
- * as Linux resets it, and freed with the accept queue's reference.
+ * as Linux resets it, and freed with the accept queue's reference.  The
+ * caller holds the listener's socket lock, of the same lockdep class as
+ * the child's; no user can own the child, so its spinlock is enough, as
+ * in inet_csk_listen_stop().
  */
 void tcpalt_abort_unaccepted(struct sock *child)
 {
-	lock_sock(child);
+	sock_hold(child);
+	local_bh_disable();
+	bh_lock_sock(child);
 	sock_orphan(child);
 	if (child->sk_state != TCP_CLOSE) {
 		tcpalt_send_active_reset(child);
 		tcpalt_set_state(child, TCP_CLOSE);
 	}
 	tcpalt_destroy(child);
-	release_sock(child);
+	bh_unlock_sock(child);
+	local_bh_enable();
+	sock_put(child);
 }
 
 /*
