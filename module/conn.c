@@ -16,6 +16,9 @@
 #include "stats.h"
 #include "tcpalt.h"
 
+/* DESIGN.md's budget for a connected socket. */
+static_assert(sizeof(struct tcpalt_sock) <= 1536);
+
 /* Where the TCB starts, after the generic socket. */
 #define TCB_START	offsetof(struct tcpalt_sock, iss)
 

@@ -62,6 +62,9 @@ struct tcpalt_listener {
 	struct hlist_head requests[];
 };
 
+/* DESIGN.md's budget for a request entry. */
+static_assert(sizeof(struct tcpalt_request) <= 128);
+
 static struct kmem_cache *request_cache;
 
 static inline struct tcpalt_listener *listener_of(const struct sock *sk)
