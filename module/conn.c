@@ -65,6 +65,7 @@ void tcpalt_child_init(struct sock *child, const struct sock *parent)
 	inet->mc_list = NULL;
 	sk_node_init(&child->sk_bind_node);
 	tp->nodelay = lp->nodelay;
+	tp->linger2 = lp->linger2;
 	tp->user_mss = lp->user_mss;
 	tp->rcv_wscale = lp->rcv_wscale;
 	tcpalt_conn_init(child);
@@ -115,6 +116,17 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tp->ssthresh = U32_MAX;
 	tcpalt_rto_handshake_done(&tp->rto, &rto_params, tp->retransmits);
 	tp->retransmits = 0;
+}
+
+/*
+ * How long an orphaned FIN-WAIT-2 waits for the peer, in seconds:
+ * TCP_LINGER2, else the fin_timeout sysctl; -1 means not at all.
+ */
+int tcpalt_fin_wait2_secs(const struct sock *sk)
+{
+	int linger2 = READ_ONCE(tcpalt_sk(sk)->linger2);
+
+	return linger2 ?: READ_ONCE(tcpalt_net(sock_net(sk))->sysctl_fin_timeout);
 }
 
 /*

@@ -65,6 +65,9 @@ struct tcpalt_sock {
 	   fin_queued:1,	/* our FIN is on the write queue */
 	   fin_rcvd:1;
 	u8 syn_retries;		/* TCP_SYNCNT, 0 for the sysctl */
+	s8 linger2;		/* TCP_LINGER2 in s, 0 for the sysctl,
+				 * -1 to reset an orphaned FIN-WAIT-2
+				 */
 	u32 ts_recent;
 	u32 ts_offset;
 
@@ -193,6 +196,8 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 void tcpalt_abort_unaccepted(struct sock *child);
 int tcpalt_disconnect(struct sock *sk, int flags);
 
+int tcpalt_fin_wait2_secs(const struct sock *sk);
+
 /* sm.c: driving the state table. */
 bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
 		     enum tcpalt_event ev);
@@ -263,6 +268,7 @@ void tcpalt_timers_init(struct sock *sk);
 void tcpalt_timers_stop(struct sock *sk);
 void tcpalt_rtx_arm(struct sock *sk, enum tcpalt_rtx_job job, u32 usec);
 void tcpalt_rtx_stop(struct sock *sk);
+void tcpalt_fin_wait2_arm(struct sock *sk);
 void tcpalt_ack_schedule(struct sock *sk);
 void tcpalt_delack_stop(struct sock *sk);
 

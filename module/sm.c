@@ -54,9 +54,7 @@ static void sm_timers(struct sock *sk, u16 a)
 			       USEC_PER_SEC);
 	}
 	if ((a & TCPALT_ACT_FIN_WAIT2_TIMER) && sock_flag(sk, SOCK_DEAD))
-		tcpalt_rtx_arm(sk, TCPALT_RTX_FIN_WAIT2,
-			       READ_ONCE(tn->sysctl_fin_timeout) *
-			       USEC_PER_SEC);
+		tcpalt_fin_wait2_arm(sk);
 }
 
 static void sm_notify(struct sock *sk, u16 a)
@@ -104,8 +102,12 @@ bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
 	err = sm_errno(sk, e->err);
 	sm_send(sk, skb, e->actions);
 	sm_timers(sk, e->actions);
-	if (e->next != sk->sk_state && e->next != TCPALT_CLOSE)
+	if (e->next != sk->sk_state && e->next != TCPALT_CLOSE) {
 		tcpalt_set_state(sk, e->next);
+		/* close() may be lingering for this (sk_stream_wait_close). */
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_state_change(sk);
+	}
 	sm_notify(sk, e->actions);
 	if (err) {
 		WRITE_ONCE(sk->sk_err, -err);

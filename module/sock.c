@@ -181,10 +181,15 @@ static void tcpalt_close_conn(struct sock *sk)
 {
 	enum tcpalt_event ev = TCPALT_EV_CLOSE;
 
-	if (tcpalt_unread(sk))
+	if (tcpalt_unread(sk)) {
 		ev = TCPALT_EV_CLOSE_UNREAD;
-	else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_ABORT_ON_CLOSE);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		ev = TCPALT_EV_ABORT;
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_ABORT_ON_LINGER);
+	}
 	if (sk->sk_state == TCP_CLOSE)
 		return;
 	tcpalt_sm_event(sk, NULL, ev);
@@ -200,6 +205,11 @@ static void tcpalt_close(struct sock *sk, long timeout)
 		tcpalt_listen_stop(sk);
 	} else {
 		tcpalt_close_conn(sk);
+		/*
+		 * SO_LINGER with a time: inet_release() passes it, and we
+		 * wait that long for the data and the FIN to be acked.
+		 */
+		sk_stream_wait_close(sk, timeout);
 	}
 	sock_orphan(sk);
 	if (sk->sk_state == TCP_CLOSE) {
@@ -208,9 +218,7 @@ static void tcpalt_close(struct sock *sk, long timeout)
 		/* Shut for writing earlier: now an orphan, it waits no more
 		 * than fin_timeout for the peer.
 		 */
-		tcpalt_rtx_arm(sk, TCPALT_RTX_FIN_WAIT2,
-			       READ_ONCE(tcpalt_net(sock_net(sk))->sysctl_fin_timeout) *
-			       USEC_PER_SEC);
+		tcpalt_fin_wait2_arm(sk);
 	}
 	release_sock(sk);
 	sock_put(sk);

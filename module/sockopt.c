@@ -14,6 +14,7 @@
 #define MAXSEG_MIN	TCPALT_MIN_MSS
 #define MAXSEG_MAX	32767
 #define SYNCNT_MAX	127
+#define LINGER2_MAX	120	/* TCP_FIN_TIMEOUT_MAX, in seconds */
 
 static int set_int_opt(struct sock *sk, int optname, int val)
 {
@@ -34,6 +35,9 @@ static int set_int_opt(struct sock *sk, int optname, int val)
 		if (val < 1 || val > SYNCNT_MAX)
 			return -EINVAL;
 		tp->syn_retries = val;
+		return 0;
+	case TCPALT_LINGER2:
+		WRITE_ONCE(tp->linger2, val < 0 ? -1 : min(val, LINGER2_MAX));
 		return 0;
 	default:
 		return -ENOPROTOOPT;
@@ -108,6 +112,9 @@ static int get_int_opt(struct sock *sk, int optname, int *val)
 	case TCPALT_SYNCNT:
 		*val = tp->syn_retries ?:
 		       READ_ONCE(tcpalt_net(sock_net(sk))->sysctl_syn_retries);
+		return 0;
+	case TCPALT_LINGER2:
+		*val = tcpalt_fin_wait2_secs(sk);
 		return 0;
 	default:
 		return -ENOPROTOOPT;

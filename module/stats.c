@@ -34,6 +34,8 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_RCV_QUEUE_DROPS] = "RcvQueueDrops",
 	[TCPALT_STAT_PERSIST_PROBES] = "PersistProbes",
 	[TCPALT_STAT_OLD_ACK_DROPS] = "OldAckDrops",
+	[TCPALT_STAT_ABORT_ON_CLOSE] = "AbortOnClose",
+	[TCPALT_STAT_ABORT_ON_LINGER] = "AbortOnLinger",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -31,6 +31,22 @@ void tcpalt_rtx_arm(struct sock *sk, enum tcpalt_rtx_job job, u32 usec)
 	sk_reset_timer(sk, &tp->rtx_timer, when);
 }
 
+/*
+ * An orphan in FIN-WAIT-2 waits fin_timeout (or TCP_LINGER2) for the
+ * peer's FIN; with TCP_LINGER2 below 0 it resets at once, as Linux does.
+ */
+void tcpalt_fin_wait2_arm(struct sock *sk)
+{
+	int secs = tcpalt_fin_wait2_secs(sk);
+
+	if (secs < 0) {
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_ABORT_ON_LINGER);
+		secs = 0;
+	}
+	tcpalt_rtx_arm(sk, TCPALT_RTX_FIN_WAIT2, secs * USEC_PER_SEC);
+}
+
 void tcpalt_rtx_stop(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);

@@ -327,6 +327,8 @@ static const struct {
 	{ "DelayedACKs", "TcpExt:", "DelayedACKs" },
 	{ "OfoQueue", "TcpExt:", "TCPOFOQueue" },
 	{ "PersistProbes", "TcpExt:", "TCPWinProbe" },
+	{ "AbortOnClose", "TcpExt:", "TCPAbortOnClose" },
+	{ "AbortOnLinger", "TcpExt:", "TCPAbortOnLinger" },
 };
 
 /* snmp and netstat: a line of names, then a line of values, per prefix. */

@@ -66,6 +66,10 @@ enum tcpalt_stat {
 	TCPALT_STAT_RCV_QUEUE_DROPS,	/* RcvQueueDrops: no receive memory */
 	TCPALT_STAT_PERSIST_PROBES,	/* PersistProbes: zero window probes */
 	TCPALT_STAT_OLD_ACK_DROPS,	/* OldAckDrops: unacceptable ACKs */
+	TCPALT_STAT_ABORT_ON_CLOSE,	/* AbortOnClose: RST for unread data */
+	TCPALT_STAT_ABORT_ON_LINGER,	/* AbortOnLinger: SO_LINGER 0, or
+					 * TCP_LINGER2 below 0
+					 */
 	__TCPALT_STAT_MAX
 };
 
