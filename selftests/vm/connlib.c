@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -636,4 +637,28 @@ int raw_send_data(struct raw_peer *p, const void *data, size_t len)
 		return -1;
 	p->snd_nxt += len;
 	return 0;
+}
+
+void block_sigpipe(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* True if a SIGPIPE is pending (blocked); takes it off. */
+bool took_sigpipe(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigpending(&set);
+	if (!sigismember(&set, SIGPIPE))
+		return false;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigwait(&set, &sig);
+	return true;
 }

@@ -232,4 +232,10 @@ int raw_accept(struct raw_peer *p, u32 iss, int timeout_ms,
 /* Sends data at snd_nxt with ACK|PSH and moves snd_nxt; 0 or -1. */
 int raw_send_data(struct raw_peer *p, const void *data, size_t len);
 
+/* SIGPIPE held pending, so a test can see whether a send raised it. */
+void block_sigpipe(void);
+
+/* True if a SIGPIPE is pending (blocked); takes it off. */
+bool took_sigpipe(void);
+
 #endif /* _TCPALT_SELFTEST_CONNLIB_H */

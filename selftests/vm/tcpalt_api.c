@@ -100,30 +100,6 @@ static size_t recv_all(int fd, char *buf, size_t len, int timeout_ms)
 	return got;
 }
 
-/* True if a SIGPIPE is pending (blocked); takes it off. */
-static bool took_sigpipe(void)
-{
-	sigset_t set;
-	int sig;
-
-	sigpending(&set);
-	if (!sigismember(&set, SIGPIPE))
-		return false;
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigwait(&set, &sig);
-	return true;
-}
-
-static void block_sigpipe(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
 FIXTURE(api) {
 	int cli, srv, lfd;
 };

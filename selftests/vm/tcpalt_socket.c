@@ -52,30 +52,6 @@ TEST(dgram_refused)
 	EXPECT_EQ(EPROTONOSUPPORT, errno);
 }
 
-static void block_sigpipe(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-/* True if a SIGPIPE is pending (blocked); takes it off. */
-static bool took_sigpipe(void)
-{
-	sigset_t set;
-	int sig;
-
-	sigpending(&set);
-	if (!sigismember(&set, SIGPIPE))
-		return false;
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigwait(&set, &sig);
-	return true;
-}
-
 /* A namespace of the test's own with loopback up. */
 static int own_netns(void)
 {
