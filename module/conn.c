@@ -168,11 +168,36 @@ void tcpalt_purge_queues(struct sock *sk)
  */
 void tcpalt_destroy(struct sock *sk)
 {
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (tp->orphan) {
+		atomic_dec(&tcpalt_net(sock_net(sk))->orphans);
+		tp->orphan = 0;
+	}
 	tcpalt_put_port(sk);
 	tcpalt_timers_stop(sk);
 	tcpalt_purge_queues(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	sock_put(sk);
+}
+
+/*
+ * close() leaves a connection to finish on its own: count it against
+ * max_orphans.  Over the limit it is refused, and the caller resets it.
+ */
+bool tcpalt_orphan_admit(struct sock *sk)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+
+	if (atomic_inc_return(&tn->orphans) >
+	    READ_ONCE(tn->sysctl_max_orphans)) {
+		atomic_dec(&tn->orphans);
+		tcpalt_stat_inc(tn, TCPALT_STAT_ORPHAN_OVERFLOW);
+		return false;
+	}
+	tcpalt_sk(sk)->orphan = 1;
+	tcpalt_stat_inc(tn, TCPALT_STAT_ORPHANED);
+	return true;
 }
 
 /* The connection is over (RFC 9293's "delete the TCB"). */

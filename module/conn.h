@@ -25,7 +25,6 @@ enum tcpalt_rtx_job {
 	TCPALT_RTX_NONE,
 	TCPALT_RTX_RETRANSMIT,	/* SYN, SYN,ACK, data or FIN unacked */
 	TCPALT_RTX_PERSIST,	/* zero window: probe it */
-	TCPALT_RTX_TIMEWAIT,	/* 2*MSL */
 	TCPALT_RTX_FIN_WAIT2,	/* orphan waiting for the peer's FIN */
 };
 
@@ -63,7 +62,8 @@ struct tcpalt_sock {
 	   nodelay:1,
 	   passive:1,		/* came from a listener */
 	   fin_queued:1,	/* our FIN is on the write queue */
-	   fin_rcvd:1;
+	   fin_rcvd:1,
+	   orphan:1;		/* counted in the namespace's orphans */
 	u8 syn_retries;		/* TCP_SYNCNT, 0 for the sysctl */
 	s8 linger2;		/* TCP_LINGER2 in s, 0 for the sysctl,
 				 * -1 to reset an orphaned FIN-WAIT-2
@@ -123,6 +123,7 @@ struct tcpalt_skb_cb {
 	u32 ack;
 	u32 tsval;
 	u32 tsecr;
+	u32 isn;		/* a SYN reopening TIME-WAIT: start above */
 	u16 window;		/* raw field */
 	u16 mss;
 	u8 flags;		/* TCPALT_SYN ... */
@@ -194,6 +195,7 @@ void tcpalt_child_init(struct sock *child, const struct sock *parent);
 void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 			  const struct tcpalt_skb_cb *cb);
 void tcpalt_abort_unaccepted(struct sock *child);
+bool tcpalt_orphan_admit(struct sock *sk);
 int tcpalt_disconnect(struct sock *sk, int flags);
 
 int tcpalt_fin_wait2_secs(const struct sock *sk);
@@ -208,8 +210,10 @@ void tcpalt_table_exit(void);
 void tcpalt_hash_conn(struct sock *sk);
 void tcpalt_hash_listener(struct sock *sk);
 void tcpalt_unhash(struct sock *sk);
-struct sock *tcpalt_lookup(struct net *net, __be32 saddr, __be16 sport,
-			   __be32 daddr, __be16 dport, int dif, int sdif);
+struct sock *tcpalt_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
+				__be32 daddr, __be16 dport, int dif, int sdif);
+struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
+				    __be16 dport, int dif, int sdif);
 bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
 			__be32 raddr, __be16 rport);
 void tcpalt_conns_walk(struct net *net,

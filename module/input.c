@@ -129,13 +129,37 @@ static void tcpalt_rcv_conn(struct tcpalt_net *tn, struct sock *sk,
 	bh_unlock_sock(sk);
 }
 
+/*
+ * Who the segment is for: its connection, else a TIME-WAIT entry, else a
+ * listener.  An entry deals with the segment itself, unless it is a SYN
+ * that reopens the 4-tuple; that goes on to the listener, with the ISN
+ * the new incarnation starts above in *isn (else 0).  Returns a socket
+ * with a reference, or NULL once the segment is consumed or nobody's.
+ */
 static struct sock *tcpalt_demux(struct net *net, struct sk_buff *skb,
-				 const struct tcpalt_hdr *hdr)
+				 const struct tcpalt_hdr *hdr,
+				 const struct tcpalt_opts *opts, u32 *isn,
+				 bool *consumed)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	__be16 sport = htons(hdr->sport), dport = htons(hdr->dport);
+	int dif = inet_iif(skb), sdif = inet_sdif(skb);
+	struct tcpalt_tw *tw;
+	struct sock *sk;
 
-	return tcpalt_lookup(net, iph->saddr, htons(hdr->sport), iph->daddr,
-			     htons(hdr->dport), inet_iif(skb), inet_sdif(skb));
+	*isn = 0;
+	*consumed = false;
+	sk = tcpalt_lookup_conn(net, iph->saddr, sport, iph->daddr, dport, dif,
+				sdif);
+	if (sk)
+		return sk;
+	tw = tcpalt_tw_lookup(net, iph->saddr, sport, iph->daddr, dport, dif,
+			      sdif);
+	if (tw && tcpalt_tw_rcv(net, tw, skb, hdr, opts, isn)) {
+		*consumed = true;
+		return NULL;
+	}
+	return tcpalt_lookup_listener(net, iph->daddr, dport, dif, sdif);
 }
 
 int tcpalt_v4_rcv(struct sk_buff *skb)
@@ -147,6 +171,8 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 	struct tcpalt_hdr hdr;
 	enum tcpalt_stat why;
 	struct sock *sk;
+	bool consumed;
+	u32 isn;
 
 	reason = SKB_DROP_REASON_OTHERHOST;
 	if (skb->pkt_type != PACKET_HOST)
@@ -165,9 +191,14 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 		goto discard;
 	}
 
-	sk = tcpalt_demux(net, skb, &hdr);
+	sk = tcpalt_demux(net, skb, &hdr, &opts, &isn, &consumed);
+	if (consumed) {
+		consume_skb(skb);
+		return 0;
+	}
 	if (sk) {
 		tcpalt_fill_cb(skb, &hdr, &opts);
+		TCPALT_SKB_CB(skb)->isn = isn;
 		if (sk->sk_state == TCP_LISTEN)
 			tcpalt_listener_rcv(sk, skb);
 		else

@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "core/accept.h"
 #include "core/options.h"
+#include "core/seq.h"
 #include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
@@ -353,6 +354,9 @@ static void request_init(struct sock *sk, struct tcpalt_request *req,
 	req->rport = htons(tcpalt_get_be16(th));
 	req->irs = cb->seq;
 	req->iss = tcpalt_isn(req->laddr, req->raddr, req->lport, req->rport);
+	/* RFC 6191: above all the old incarnation may still have in flight. */
+	if (cb->isn && seq_before(req->iss, cb->isn))
+		req->iss = cb->isn;
 	req->peer_mss = cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS;
 	req->rcv_mss = tcpalt_reply_mss(net, skb, tcpalt_sk(sk)->user_mss);
 	req->wscale_ok = cb->has_wscale;

@@ -35,8 +35,13 @@ static int __init tcpalt_tables_init(void)
 	err = tcpalt_listen_init();
 	if (err)
 		goto free_table;
+	err = tcpalt_tw_init();
+	if (err)
+		goto free_listen;
 	return 0;
 
+free_listen:
+	tcpalt_listen_exit();
 free_table:
 	tcpalt_table_exit();
 free_ports:
@@ -46,6 +51,7 @@ free_ports:
 
 static void tcpalt_tables_exit(void)
 {
+	tcpalt_tw_exit();
 	tcpalt_listen_exit();
 	tcpalt_table_exit();
 	tcpalt_port_exit();
@@ -64,6 +70,7 @@ static int __net_init tcpalt_net_init(struct net *net)
 	err = tcpalt_proc_net_init(net);
 	if (err)
 		goto free_sysctl;
+	tcpalt_tw_net_init(net);
 	return 0;
 
 free_sysctl:
@@ -75,6 +82,7 @@ free_stats:
 
 static void __net_exit tcpalt_net_exit(struct net *net)
 {
+	tcpalt_tw_net_exit(net);
 	tcpalt_proc_net_exit(net);
 	tcpalt_sysctl_net_exit(net);
 	tcpalt_stats_net_exit(net);
@@ -150,7 +158,10 @@ static void __exit tcpalt_exit(void)
 	tcpalt_proto_unregister();
 	tcpalt_proc_exit();
 	unregister_pernet_subsys(&tcpalt_net_ops);
-	/* Sockets and listeners are freed after a grace period. */
+	/*
+	 * Sockets and listeners are freed after a grace period; the
+	 * namespaces' exits freed every TIME-WAIT entry.
+	 */
 	rcu_barrier();
 	tcpalt_tables_exit();
 }

@@ -14,6 +14,11 @@
  * never hands out a port someone holds (TCP's ip_autobind_reuse off).
  * SO_REUSEPORT is not supported; it is accepted by the socket layer and
  * changes nothing.
+ *
+ * TIME-WAIT entries hold their port as their socket did, counted per
+ * (namespace, address, port, SO_REUSEADDR) in the bucket: an entry is
+ * too small to sit on the owners chain.  They conflict as a socket that
+ * is not listening does, whatever device their socket was bound to.
  */
 #include <linux/hash.h>
 #include <linux/random.h>
@@ -27,8 +32,19 @@
 #define PORT_HASH_BITS	12
 
 struct port_bucket {
-	spinlock_t lock;		/* guards owners */
+	spinlock_t lock;		/* guards owners and tw_holds */
 	struct hlist_head owners;	/* sockets bound here, any port */
+	struct hlist_head tw_holds;	/* struct port_tw_hold, any port */
+};
+
+/* The TIME-WAIT entries that hold one address and port. */
+struct port_tw_hold {
+	struct hlist_node node;
+	possible_net_t net;
+	__be32 addr;
+	u16 port;
+	bool reuse;			/* their sockets had SO_REUSEADDR */
+	unsigned int entries;
 };
 
 static struct port_bucket *port_table;
@@ -53,12 +69,31 @@ static bool devs_overlap(const struct sock *a, const struct sock *b)
 	return !a_dev || !b_dev || a_dev == b_dev;
 }
 
+static bool tw_conflict(const struct port_bucket *b, const struct sock *sk,
+			u16 port, bool relax)
+{
+	__be32 addr = inet_sk(sk)->inet_rcv_saddr;
+	const struct port_tw_hold *h;
+
+	hlist_for_each_entry(h, &b->tw_holds, node) {
+		if (h->port != port || !net_eq(read_pnet(&h->net), sock_net(sk)))
+			continue;
+		if (relax && sk->sk_reuse && h->reuse)
+			continue;
+		if (!addr || addr == h->addr)
+			return true;
+	}
+	return false;
+}
+
 static bool port_conflict(const struct port_bucket *b, const struct sock *sk,
 			  u16 port, bool relax)
 {
 	const struct net *net = sock_net(sk);
 	struct sock *sk2;
 
+	if (tw_conflict(b, sk, port, relax))
+		return true;
 	sk_for_each_bound(sk2, &b->owners) {
 		if (sk2 == sk || !net_eq(sock_net(sk2), net) ||
 		    inet_sk(sk2)->inet_num != port || !devs_overlap(sk, sk2))
@@ -172,6 +207,64 @@ void tcpalt_put_port(struct sock *sk)
 	inet_sk(sk)->inet_sport = 0;
 }
 
+static struct port_tw_hold *tw_hold_find(struct port_bucket *b,
+					 struct net *net, __be32 addr,
+					 u16 port, bool reuse)
+{
+	struct port_tw_hold *h;
+
+	hlist_for_each_entry(h, &b->tw_holds, node)
+		if (h->port == port && h->addr == addr && h->reuse == reuse &&
+		    net_eq(read_pnet(&h->net), net))
+			return h;
+	return NULL;
+}
+
+/*
+ * A TIME-WAIT entry takes over its socket's claim on addr:port.  Any
+ * context; fails only without memory.
+ */
+int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse)
+{
+	struct port_bucket *b = port_bucket(net, port);
+	struct port_tw_hold *h;
+	int err = 0;
+
+	spin_lock_bh(&b->lock);
+	h = tw_hold_find(b, net, addr, port, reuse);
+	if (!h) {
+		h = kzalloc(sizeof(*h), GFP_ATOMIC);
+		if (!h) {
+			err = -ENOMEM;
+			goto out;
+		}
+		write_pnet(&h->net, net);
+		h->addr = addr;
+		h->port = port;
+		h->reuse = reuse;
+		hlist_add_head(&h->node, &b->tw_holds);
+	}
+	h->entries++;
+out:
+	spin_unlock_bh(&b->lock);
+	return err;
+}
+
+void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
+			    bool reuse)
+{
+	struct port_bucket *b = port_bucket(net, port);
+	struct port_tw_hold *h;
+
+	spin_lock_bh(&b->lock);
+	h = tw_hold_find(b, net, addr, port, reuse);
+	if (h && !--h->entries) {
+		hlist_del(&h->node);
+		kfree(h);
+	}
+	spin_unlock_bh(&b->lock);
+}
+
 int tcpalt_port_init(void)
 {
 	unsigned int i;
@@ -183,6 +276,7 @@ int tcpalt_port_init(void)
 	for (i = 0; i < 1U << PORT_HASH_BITS; i++) {
 		spin_lock_init(&port_table[i].lock);
 		INIT_HLIST_HEAD(&port_table[i].owners);
+		INIT_HLIST_HEAD(&port_table[i].tw_holds);
 	}
 	return 0;
 }

@@ -15,8 +15,9 @@
 static struct proc_dir_entry *tcpalt_proc_link;
 
 /*
- * The connection list, one line per listener, request and connection:
- * the fields of DESIGN.md section 7.  Produced in one pass under RCU;
+ * The connection list, one line per listener, request, connection and
+ * TIME-WAIT entry: the fields of DESIGN.md section 7.  Produced in one
+ * pass under RCU;
  * the fields of a connection are read without its lock, as netstat's
  * are, so a line may mix values from either side of a segment.
  */
@@ -24,7 +25,6 @@ static const char *const timer_names[] = {
 	[TCPALT_RTX_NONE] = "off",
 	[TCPALT_RTX_RETRANSMIT] = "retransmit",
 	[TCPALT_RTX_PERSIST] = "persist",
-	[TCPALT_RTX_TIMEWAIT] = "timewait",
 	[TCPALT_RTX_FIN_WAIT2] = "fin_wait2",
 };
 
@@ -100,6 +100,7 @@ static int conns_show(struct seq_file *seq, void *v)
 {
 	seq_puts(seq, TCPALT_CONNS_HEADER "\n");
 	tcpalt_conns_walk(seq_file_single_net(seq), show_sock, seq);
+	tcpalt_tw_show_all(seq_file_single_net(seq), seq);
 	return 0;
 }
 

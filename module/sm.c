@@ -45,14 +45,6 @@ static void sm_send(struct sock *sk, struct sk_buff *skb, u16 a)
 
 static void sm_timers(struct sock *sk, u16 a)
 {
-	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
-
-	if (a & TCPALT_ACT_ENTER_TIMEWAIT) {
-		tcpalt_purge_queues(sk);
-		tcpalt_rtx_arm(sk, TCPALT_RTX_TIMEWAIT,
-			       READ_ONCE(tn->sysctl_tw_timeout) *
-			       USEC_PER_SEC);
-	}
 	if ((a & TCPALT_ACT_FIN_WAIT2_TIMER) && sock_flag(sk, SOCK_DEAD))
 		tcpalt_fin_wait2_arm(sk);
 }
@@ -113,6 +105,12 @@ bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
 		WRITE_ONCE(sk->sk_err, -err);
 		if (!sock_flag(sk, SOCK_DEAD))
 			sk_error_report(sk);
+	}
+	if (e->actions & TCPALT_ACT_ENTER_TIMEWAIT) {
+		/* An entry takes over for 2*MSL; the socket is done. */
+		tcpalt_tw_enter(sk);
+		tcpalt_done(sk);
+		return false;
 	}
 	if (e->next == TCPALT_CLOSE || (e->actions & TCPALT_ACT_DELETE_TCB)) {
 		tcpalt_done(sk);

@@ -212,6 +212,11 @@ static void tcpalt_close(struct sock *sk, long timeout)
 		sk_stream_wait_close(sk, timeout);
 	}
 	sock_orphan(sk);
+	if (sk->sk_state != TCP_CLOSE && !tcpalt_orphan_admit(sk)) {
+		if (sk->sk_state != TCP_SYN_SENT)
+			tcpalt_send_active_reset(sk);
+		tcpalt_set_state(sk, TCP_CLOSE);
+	}
 	if (sk->sk_state == TCP_CLOSE) {
 		tcpalt_destroy(sk);
 	} else if (sk->sk_state == TCP_FIN_WAIT2) {

@@ -36,6 +36,15 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_OLD_ACK_DROPS] = "OldAckDrops",
 	[TCPALT_STAT_ABORT_ON_CLOSE] = "AbortOnClose",
 	[TCPALT_STAT_ABORT_ON_LINGER] = "AbortOnLinger",
+	[TCPALT_STAT_TW_MADE] = "TimeWaitMade",
+	[TCPALT_STAT_TW_REAPED] = "TimeWaitReaped",
+	[TCPALT_STAT_TW_REUSED] = "TimeWaitReused",
+	[TCPALT_STAT_TW_OVERFLOW] = "TimeWaitOverflow",
+	[TCPALT_STAT_TW_RESTARTS] = "TimeWaitRestarts",
+	[TCPALT_STAT_TW_RST_IGNORED] = "TimeWaitRstIgnored",
+	[TCPALT_STAT_TW_KILLED] = "TimeWaitKilled",
+	[TCPALT_STAT_ORPHANED] = "Orphaned",
+	[TCPALT_STAT_ORPHAN_OVERFLOW] = "OrphanOverflow",
 };
 
 int tcpalt_stats_net_init(struct net *net)
@@ -61,11 +70,14 @@ static u64 tcpalt_stat_sum(const struct tcpalt_net *tn, enum tcpalt_stat s)
 
 int tcpalt_stats_show(struct seq_file *seq, void *v)
 {
-	const struct tcpalt_net *tn = tcpalt_net(seq_file_single_net(seq));
+	struct net *net = seq_file_single_net(seq);
+	struct tcpalt_net *tn = tcpalt_net(net);
 	int s;
 
 	for (s = 0; s < TCPALT_STAT_MAX; s++)
 		seq_printf(seq, "%s %llu\n", tcpalt_stat_names[s],
 			   tcpalt_stat_sum(tn, s));
+	seq_printf(seq, "CurrTimeWait %u\n", tcpalt_tw_count(net));
+	seq_printf(seq, "CurrOrphans %d\n", atomic_read(&tn->orphans));
 	return 0;
 }

@@ -15,6 +15,7 @@ static int retries_max = 127;	/* TCP's MAX_TCP_SYNCNT */
 static int retries2_max = 255;
 static int backlog_max = 65535;
 static int seconds_max = 3600;
+static int entries_max = 1 << 24;
 
 /*
  * The template's .data holds each value's offset in struct tcpalt_net;
@@ -56,6 +57,23 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	/* Seconds of TIME-WAIT: 2*MSL. */
 	TCPALT_SYSCTL_INT("tw_timeout", sysctl_tw_timeout, SYSCTL_ONE,
 			  &seconds_max),
+	/*
+	 * TIME-WAIT entries at most; beyond, connections close without
+	 * TIME-WAIT (TimeWaitOverflow).  0: never TIME-WAIT.
+	 */
+	TCPALT_SYSCTL_INT("max_tw_buckets", sysctl_max_tw_buckets,
+			  SYSCTL_ZERO, &entries_max),
+	/* 1 lets a SYN reopen a TIME-WAIT 4-tuple as RFC 6191 says. */
+	TCPALT_SYSCTL_INT("tw_reuse", sysctl_tw_reuse, SYSCTL_ZERO,
+			  SYSCTL_ONE),
+	/* 1 ignores RSTs in TIME-WAIT (RFC 1337); 0 lets one end it. */
+	TCPALT_SYSCTL_INT("rfc1337", sysctl_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
+	/*
+	 * Connections living on after close() at most; close() beyond it
+	 * resets the connection instead (OrphanOverflow).
+	 */
+	TCPALT_SYSCTL_INT("max_orphans", sysctl_max_orphans, SYSCTL_ZERO,
+			  &entries_max),
 	{ }
 };
 
@@ -68,6 +86,10 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_max_syn_backlog = 4096;
 	tn->sysctl_fin_timeout = 60;
 	tn->sysctl_tw_timeout = 60;
+	tn->sysctl_max_tw_buckets = 262144;
+	tn->sysctl_tw_reuse = 1;
+	tn->sysctl_rfc1337 = 1;
+	tn->sysctl_max_orphans = 65536;
 }
 
 int tcpalt_sysctl_net_init(struct net *net)

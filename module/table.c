@@ -171,25 +171,34 @@ static struct sock *listener_find(struct net *net, __be32 laddr, u16 lport,
 	return best;
 }
 
-/*
- * The socket a segment from saddr:sport to daddr:dport is for: its
- * connection, else a listener on the port.  Returns it with a reference
- * held, or NULL.  Called under rcu_read_lock().
- */
-struct sock *tcpalt_lookup(struct net *net, __be32 saddr, __be16 sport,
-			   __be32 daddr, __be16 dport, int dif, int sdif)
+static struct sock *sock_get_rcu(struct sock *sk)
 {
-	struct sock *sk;
-
-	sk = conn_find(net, saddr, sport, daddr, dport, dif, sdif);
-	if (!sk)
-		sk = listener_find(net, daddr, ntohs(dport), dif, sdif);
-	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
-		sk = NULL;
-	return sk;
+	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
 }
 
-/* connect(): is this 4-tuple in use?  Process context. */
+/*
+ * The connection a segment from saddr:sport to daddr:dport is for, with
+ * a reference held, or NULL.  Called under rcu_read_lock().
+ */
+struct sock *tcpalt_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
+				__be32 daddr, __be16 dport, int dif, int sdif)
+{
+	return sock_get_rcu(conn_find(net, saddr, sport, daddr, dport, dif,
+				      sdif));
+}
+
+/* The listener for a segment to daddr:dport, as tcpalt_lookup_conn(). */
+struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
+				    __be16 dport, int dif, int sdif)
+{
+	return sock_get_rcu(listener_find(net, daddr, ntohs(dport), dif,
+					  sdif));
+}
+
+/*
+ * connect(): is this 4-tuple in use, by a connection or a TIME-WAIT
+ * entry?  Process context.
+ */
 bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
 			__be32 raddr, __be16 rport)
 {
@@ -198,7 +207,7 @@ bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
 	rcu_read_lock();
 	found = conn_find(net, raddr, rport, laddr, lport, 0, 0);
 	rcu_read_unlock();
-	return found;
+	return found || tcpalt_tw_exists(net, laddr, lport, raddr, rport);
 }
 
 static void table_walk(struct tcpalt_table *t, struct net *net,

@@ -6,6 +6,10 @@
 #ifndef _TCPALT_H
 #define _TCPALT_H
 
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -13,12 +17,30 @@
 
 #include "core/segment.h"
 
+struct seq_file;
 struct sk_buff;
 struct sock;
 struct tcpalt_stats;
+struct tcpalt_tw;
 
 /* The IP protocol number on the wire: 253, or 254 by module parameter. */
 extern u8 tcpalt_ipproto;
+
+/*
+ * A namespace's TIME-WAIT entries, oldest first, and what frees them
+ * (timewait.c).  entries counts every entry not yet freed.
+ */
+struct tcpalt_tw_reaper {
+	spinlock_t lock;		/* all but entries */
+	struct tcpalt_tw *head;
+	struct tcpalt_tw *tail;
+	struct tcpalt_tw *graves;	/* reaped, to free after a grace period */
+	struct tcpalt_tw *freeing;	/* their grace period is running */
+	struct rcu_head rcu;
+	struct timer_list timer;
+	atomic_t entries;
+	bool dying;
+};
 
 /* Per network namespace: tunables, counters and the procfs/sysctl handles. */
 struct tcpalt_net {
@@ -32,6 +54,12 @@ struct tcpalt_net {
 	int sysctl_max_syn_backlog;
 	int sysctl_fin_timeout;
 	int sysctl_tw_timeout;
+	int sysctl_max_tw_buckets;
+	int sysctl_tw_reuse;
+	int sysctl_rfc1337;
+	int sysctl_max_orphans;
+	atomic_t orphans;		/* connections that outlived close() */
+	struct tcpalt_tw_reaper tw_reaper;
 };
 
 extern unsigned int tcpalt_net_id;
@@ -65,6 +93,9 @@ void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
 
 /* port.c */
 int tcpalt_get_port(struct sock *sk, unsigned short port);
+int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse);
+void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
+			    bool reuse);
 void tcpalt_put_port(struct sock *sk);
 void tcpalt_inherit_port(struct sock *child, const struct sock *parent);
 int tcpalt_port_recheck(struct sock *sk);
@@ -82,6 +113,23 @@ int tcpalt_proc_net_init(struct net *net);
 void tcpalt_proc_net_exit(struct net *net);
 int tcpalt_proc_init(void);
 void tcpalt_proc_exit(void);
+
+/* timewait.c */
+int tcpalt_tw_init(void);
+void tcpalt_tw_exit(void);
+void tcpalt_tw_net_init(struct net *net);
+void tcpalt_tw_net_exit(struct net *net);
+struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
+				   __be16 rport, __be32 laddr, __be16 lport,
+				   int dif, int sdif);
+bool tcpalt_tw_exists(struct net *net, __be32 laddr, __be16 lport,
+		      __be32 raddr, __be16 rport);
+bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
+		   struct sk_buff *skb, const struct tcpalt_hdr *hdr,
+		   const struct tcpalt_opts *opts, u32 *isn);
+void tcpalt_tw_enter(struct sock *sk);
+void tcpalt_tw_show_all(struct net *net, struct seq_file *seq);
+unsigned int tcpalt_tw_count(const struct net *net);
 
 /* sysctl.c */
 int tcpalt_sysctl_net_init(struct net *net);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A connection's timers, in timer softirq.  One timer does one job at a
- * time (retransmission, zero-window probing, 2*MSL, FIN-WAIT-2), since
+ * time (retransmission, zero-window probing, FIN-WAIT-2), since
  * no two of them are ever needed at once; a second one delays ACKs.
  *
  * Each pending timer holds a reference to the socket (sk_reset_timer()).
@@ -141,10 +141,6 @@ static void rtx_fire(struct sock *sk)
 		break;
 	case TCPALT_RTX_PERSIST:
 		rtx_persist(sk);
-		break;
-	case TCPALT_RTX_TIMEWAIT:
-		tp->rtx_job = TCPALT_RTX_NONE;
-		tcpalt_sm_event(sk, NULL, TCPALT_EV_TIMEWAIT_TIMEOUT);
 		break;
 	case TCPALT_RTX_FIN_WAIT2:
 		tp->rtx_job = TCPALT_RTX_NONE;

@@ -29,7 +29,9 @@
 /*
  * Counters of TCPALT_PROC_STATS, one "Name value" line each, in this
  * order; the name of each is in its comment.  InErrs counts every segment
- * dropped as malformed, and the counters after it say why.
+ * dropped as malformed, and the counters after it say why.  Two gauges
+ * follow the counters: CurrTimeWait, the TIME-WAIT entries not yet freed,
+ * and CurrOrphans, the connections living on after close().
  */
 enum tcpalt_stat {
 	TCPALT_STAT_IN_SEGS,		/* InSegs */
@@ -69,6 +71,28 @@ enum tcpalt_stat {
 	TCPALT_STAT_ABORT_ON_CLOSE,	/* AbortOnClose: RST for unread data */
 	TCPALT_STAT_ABORT_ON_LINGER,	/* AbortOnLinger: SO_LINGER 0, or
 					 * TCP_LINGER2 below 0
+					 */
+	TCPALT_STAT_TW_MADE,		/* TimeWaitMade: entries made */
+	TCPALT_STAT_TW_REAPED,		/* TimeWaitReaped: expired, freed */
+	TCPALT_STAT_TW_REUSED,		/* TimeWaitReused: reopened by a SYN
+					 * (RFC 6191)
+					 */
+	TCPALT_STAT_TW_OVERFLOW,	/* TimeWaitOverflow: closed without
+					 * TIME-WAIT, over max_tw_buckets or
+					 * out of memory
+					 */
+	TCPALT_STAT_TW_RESTARTS,	/* TimeWaitRestarts: the peer's FIN
+					 * again, 2*MSL restarted
+					 */
+	TCPALT_STAT_TW_RST_IGNORED,	/* TimeWaitRstIgnored: RFC 1337 */
+	TCPALT_STAT_TW_KILLED,		/* TimeWaitKilled: by a RST, with
+					 * rfc1337 off
+					 */
+	TCPALT_STAT_ORPHANED,		/* Orphaned: connections that outlived
+					 * close()
+					 */
+	TCPALT_STAT_ORPHAN_OVERFLOW,	/* OrphanOverflow: reset at close(),
+					 * over max_orphans
 					 */
 	__TCPALT_STAT_MAX
 };

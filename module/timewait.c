@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TIME-WAIT (RFC 9293 3.6): what is left of a connection for 2*MSL after
+ * it closed.  The socket goes; a 64-byte entry takes its place in the
+ * lookup, answers what the peer may still send, and holds the 4-tuple
+ * and the port.
+ *
+ * Entries live in their own table, read locklessly under RCU from
+ * softirq as the connection table is; the receive path looks them up
+ * after connections and before listeners.  An entry never changes once
+ * it is published, except for being unlinked: restarting 2*MSL for a
+ * retransmitted FIN publishes a fresh copy in its place.
+ *
+ * Each namespace has a reaper: its entries on a FIFO in the order they
+ * were made, which, with one timeout for the whole namespace, is the
+ * order they expire in, and a timer for the head.  Reaping costs what
+ * expires, never the total.  See tw_reap() for the bound on lateness.
+ *
+ * Freeing waits for a grace period.  The entry has no room for an
+ * rcu_head, so reaped entries go on a per-namespace list, threaded
+ * through the FIFO link they no longer need, and one rcu_head in the
+ * namespace frees a whole list at a time.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+
+#include "conn.h"
+#include "core/accept.h"
+#include "core/options.h"
+#include "core/seq.h"
+#include "stats.h"
+#include "tcpalt.h"
+
+struct tcpalt_tw {
+	struct tcpalt_tw __rcu *chain_next;	/* in its table chain */
+	struct tcpalt_tw *reap_next;		/* FIFO, then free list */
+	possible_net_t net;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	int bound_dev_if;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 ts_recent;
+	u32 ts_offset;
+	u32 start;			/* jiffies: 2*MSL runs from here */
+	u16 window;			/* the window field we send */
+	u8 ts_ok:1,
+	   reuse:1,			/* the socket had SO_REUSEADDR */
+	   wscale:4;			/* of the window we advertise */
+	u8 dead;			/* unlinked; under the chain lock */
+};
+
+/* DESIGN.md's budget for a TIME-WAIT entry. */
+static_assert(sizeof(struct tcpalt_tw) <= 64);
+
+/*
+ * As the connection table: 2^18 chains for a million entries, striped
+ * writer locks, one global table keyed with the namespace.
+ */
+#define TW_HASH_BITS	18
+#define TW_LOCKS	1024
+
+/*
+ * A reaper run frees at most this many entries and comes back on the
+ * next tick for more, so that no timer softirq runs long.
+ */
+#define TW_REAP_BATCH	256
+
+static struct kmem_cache *tw_cache;
+static struct tcpalt_tw __rcu **tw_chains;
+static spinlock_t *tw_locks;
+static u32 tw_secret __read_mostly;
+
+static u32 tw_bucket(const struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    (__force u32)lport << 16 | (__force u32)rport,
+			    tw_secret ^ net_hash_mix(net)) &
+	       ((1U << TW_HASH_BITS) - 1);
+}
+
+static u32 tw_bucket_of(const struct tcpalt_tw *tw)
+{
+	return tw_bucket(read_pnet(&tw->net), tw->laddr, tw->lport, tw->raddr,
+		       tw->rport);
+}
+
+static spinlock_t *tw_lock(u32 hash)
+{
+	return &tw_locks[hash & (TW_LOCKS - 1)];
+}
+
+static unsigned long tw_timeout(const struct tcpalt_net *tn)
+{
+	return (unsigned long)READ_ONCE(tn->sysctl_tw_timeout) * HZ;
+}
+
+/* Jiffies until tw expires, <= 0 once due; start is a truncated jiffies. */
+static long tw_left(const struct tcpalt_net *tn, const struct tcpalt_tw *tw)
+{
+	return (s32)(tw->start + (u32)tw_timeout(tn) - (u32)jiffies);
+}
+
+static unsigned long tw_deadline(const struct tcpalt_net *tn,
+				 const struct tcpalt_tw *tw)
+{
+	return jiffies + max(tw_left(tn, tw), 0L);
+}
+
+/* Under rcu_read_lock(); the entry may be dead by the time it is used. */
+struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
+				   __be16 rport, __be32 laddr, __be16 lport,
+				   int dif, int sdif)
+{
+	u32 hash = tw_bucket(net, laddr, lport, raddr, rport);
+	struct tcpalt_tw *tw;
+
+	for (tw = rcu_dereference(tw_chains[hash]); tw;
+	     tw = rcu_dereference(tw->chain_next)) {
+		if (tw->lport == lport && tw->rport == rport &&
+		    tw->raddr == raddr && tw->laddr == laddr &&
+		    net_eq(read_pnet(&tw->net), net) &&
+		    (!tw->bound_dev_if || tw->bound_dev_if == dif ||
+		     tw->bound_dev_if == sdif) && !READ_ONCE(tw->dead))
+			return tw;
+	}
+	return NULL;
+}
+
+/* connect(): does an entry hold this 4-tuple?  Process context. */
+bool tcpalt_tw_exists(struct net *net, __be32 laddr, __be16 lport,
+		      __be32 raddr, __be16 rport)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = tcpalt_tw_lookup(net, raddr, rport, laddr, lport, 0, 0);
+	rcu_read_unlock();
+	return found;
+}
+
+/* Puts new in old's place on its chain, or unlinks old when new is NULL. */
+static bool tw_chain_swap(struct tcpalt_tw *old, struct tcpalt_tw *new)
+{
+	u32 hash = tw_bucket_of(old);
+	struct tcpalt_tw __rcu **pp = &tw_chains[hash];
+	spinlock_t *lock = tw_lock(hash);
+	struct tcpalt_tw *tw;
+	bool swapped = false;
+
+	spin_lock_bh(lock);
+	if (old->dead)
+		goto out;
+	while ((tw = rcu_dereference_protected(*pp, lockdep_is_held(lock)))) {
+		if (tw == old)
+			break;
+		pp = &tw->chain_next;
+	}
+	if (new) {
+		RCU_INIT_POINTER(new->chain_next,
+				 rcu_dereference_protected(old->chain_next,
+							   true));
+		rcu_assign_pointer(*pp, new);
+	} else {
+		RCU_INIT_POINTER(*pp, rcu_dereference_protected(old->chain_next,
+								true));
+	}
+	WRITE_ONCE(old->dead, 1);
+	swapped = true;
+out:
+	spin_unlock_bh(lock);
+	return swapped;
+}
+
+static void tw_chain_add(struct tcpalt_tw *tw)
+{
+	u32 hash = tw_bucket_of(tw);
+	spinlock_t *lock = tw_lock(hash);
+
+	spin_lock_bh(lock);
+	RCU_INIT_POINTER(tw->chain_next,
+			 rcu_dereference_protected(tw_chains[hash],
+						   lockdep_is_held(lock)));
+	rcu_assign_pointer(tw_chains[hash], tw);
+	spin_unlock_bh(lock);
+}
+
+/*
+ * Ends an entry before the reaper gets to it: out of the lookup, its
+ * port given back.  The memory stays on the FIFO until the reaper
+ * passes.  Returns false when someone else ended it first.
+ */
+static bool tw_kill(struct tcpalt_tw *tw)
+{
+	if (!tw_chain_swap(tw, NULL))
+		return false;
+	tcpalt_port_tw_release(read_pnet(&tw->net), tw->laddr,
+			       ntohs(tw->lport), tw->reuse);
+	return true;
+}
+
+/* Under the reaper's lock. */
+static void reaper_arm(struct tcpalt_net *tn, unsigned long when)
+{
+	struct tcpalt_tw_reaper *r = &tn->tw_reaper;
+
+	/* Never more than a second out: see tw_reap(). */
+	if (time_after(when, jiffies + HZ))
+		when = jiffies + HZ;
+	if (!r->dying)
+		mod_timer(&r->timer, when);
+}
+
+static void reaper_append(struct tcpalt_tw *tw)
+{
+	struct tcpalt_net *tn = tcpalt_net(read_pnet(&tw->net));
+	struct tcpalt_tw_reaper *r = &tn->tw_reaper;
+
+	tw->reap_next = NULL;
+	spin_lock_bh(&r->lock);
+	if (r->tail)
+		r->tail->reap_next = tw;
+	else
+		r->head = tw;
+	r->tail = tw;
+	if (!timer_pending(&r->timer))
+		reaper_arm(tn, tw_deadline(tn, tw));
+	spin_unlock_bh(&r->lock);
+}
+
+static void tw_free_list(struct tcpalt_tw_reaper *r, struct tcpalt_tw *tw)
+{
+	struct tcpalt_tw *next;
+
+	for (; tw; tw = next) {
+		next = tw->reap_next;
+		kmem_cache_free(tw_cache, tw);
+		atomic_dec(&r->entries);
+	}
+}
+
+static void tw_free_rcu(struct rcu_head *head)
+{
+	struct tcpalt_tw_reaper *r = container_of(head, struct tcpalt_tw_reaper,
+						  rcu);
+	struct tcpalt_tw *done;
+
+	spin_lock_bh(&r->lock);
+	done = r->freeing;
+	r->freeing = r->graves;
+	r->graves = NULL;
+	if (r->freeing)
+		call_rcu(&r->rcu, tw_free_rcu);
+	spin_unlock_bh(&r->lock);
+	tw_free_list(r, done);
+}
+
+/* Under the reaper's lock: free tw after a grace period. */
+static void tw_bury(struct tcpalt_tw_reaper *r, struct tcpalt_tw *tw)
+{
+	tw->reap_next = r->graves;
+	r->graves = tw;
+}
+
+/* Under the reaper's lock: start a grace period for the graves. */
+static void reaper_flush_graves(struct tcpalt_tw_reaper *r)
+{
+	if (r->freeing || !r->graves)
+		return;
+	r->freeing = r->graves;
+	r->graves = NULL;
+	call_rcu(&r->rcu, tw_free_rcu);
+}
+
+/*
+ * The reaper, in timer softirq.  It takes entries off the head of the
+ * FIFO while they are due, at most TW_REAP_BATCH a run, and sets its
+ * timer again: for the next tick if it stopped at the batch, else for
+ * the new head's deadline but no more than a second ahead.
+ *
+ * The bound: the timer wheel fires a timer set under a second ahead at
+ * most 8 jiffies late (its level-1 granularity), so an entry is reaped
+ * no sooner than its deadline and no later than 8 + 1 + n / 256 jiffies
+ * after it, n being the number of entries due before it.  With HZ=250,
+ * 36 ms plus 4 ms per 1024 entries reaped ahead of it.  A lower
+ * tw_timeout applies to the entries already waiting, a second late at
+ * most.
+ */
+static void tw_reap(struct timer_list *t)
+{
+	struct tcpalt_tw_reaper *r = from_timer(r, t, timer);
+	struct tcpalt_net *tn = container_of(r, struct tcpalt_net, tw_reaper);
+	struct tcpalt_tw *tw, *kill = NULL;
+	int n;
+
+	spin_lock(&r->lock);
+	for (n = 0; n < TW_REAP_BATCH && (tw = r->head); n++) {
+		if (!tw->dead && tw_left(tn, tw) > 0)
+			break;
+		r->head = tw->reap_next;
+		if (!r->head)
+			r->tail = NULL;
+		tw->reap_next = kill;
+		kill = tw;
+	}
+	if (r->head)
+		reaper_arm(tn, n == TW_REAP_BATCH ? jiffies + 1 :
+			   tw_deadline(tn, r->head));
+	spin_unlock(&r->lock);
+
+	/* Unlinking takes the chain and port locks: not under ours. */
+	for (tw = kill; tw; tw = tw->reap_next)
+		if (tw_kill(tw))
+			tcpalt_stat_inc(tn, TCPALT_STAT_TW_REAPED);
+
+	spin_lock(&r->lock);
+	while ((tw = kill)) {
+		kill = tw->reap_next;
+		tw_bury(r, tw);
+	}
+	reaper_flush_graves(r);
+	spin_unlock(&r->lock);
+}
+
+static u16 tw_window_field(const struct tcpalt_sock *tp)
+{
+	u32 wnd = tp->rcv_wnd;
+
+	if (tp->wscale_ok)
+		wnd >>= tp->rcv_wscale;
+	return min_t(u32, wnd, 65535);
+}
+
+static void tw_fill(struct tcpalt_tw *tw, const struct sock *sk)
+{
+	const struct tcpalt_sock *tp = tcpalt_sk(sk);
+	const struct inet_sock *inet = inet_sk(sk);
+
+	memset(tw, 0, sizeof(*tw));
+	write_pnet(&tw->net, sock_net(sk));
+	tw->laddr = inet->inet_rcv_saddr;
+	tw->raddr = inet->inet_daddr;
+	tw->lport = inet->inet_sport;
+	tw->rport = inet->inet_dport;
+	tw->bound_dev_if = sk->sk_bound_dev_if;
+	tw->snd_nxt = tp->snd_max;
+	tw->rcv_nxt = tp->rcv_nxt;
+	tw->ts_ok = tp->ts_ok;
+	tw->ts_recent = tp->ts_recent;
+	tw->ts_offset = tp->ts_offset;
+	tw->window = tw_window_field(tp);
+	tw->wscale = tp->wscale_ok ? tp->rcv_wscale : 0;
+	tw->reuse = sk->sk_reuse != SK_NO_REUSE;
+	tw->start = (u32)jiffies;
+}
+
+static struct tcpalt_tw *tw_alloc(struct tcpalt_net *tn)
+{
+	struct tcpalt_tw_reaper *r = &tn->tw_reaper;
+	struct tcpalt_tw *tw;
+
+	if (atomic_inc_return(&r->entries) >
+	    READ_ONCE(tn->sysctl_max_tw_buckets)) {
+		atomic_dec(&r->entries);
+		return NULL;
+	}
+	tw = kmem_cache_alloc(tw_cache, GFP_ATOMIC);
+	if (!tw)
+		atomic_dec(&r->entries);
+	return tw;
+}
+
+/*
+ * A connection enters TIME-WAIT: an entry takes over its 4-tuple and its
+ * port before the socket leaves the lookup.  Over max_tw_buckets, or out
+ * of memory, the connection closes without TIME-WAIT, which is counted.
+ * The caller holds the socket.
+ */
+void tcpalt_tw_enter(struct sock *sk)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct tcpalt_tw *tw = tw_alloc(tn);
+
+	if (!tw)
+		goto overflow;
+	tw_fill(tw, sk);
+	if (tcpalt_port_tw_hold(sock_net(sk), tw->laddr, ntohs(tw->lport),
+				tw->reuse)) {
+		kmem_cache_free(tw_cache, tw);
+		atomic_dec(&tn->tw_reaper.entries);
+		goto overflow;
+	}
+	tw_chain_add(tw);
+	reaper_append(tw);
+	tcpalt_stat_inc(tn, TCPALT_STAT_TW_MADE);
+	return;
+
+overflow:
+	tcpalt_stat_inc(tn, TCPALT_STAT_TW_OVERFLOW);
+}
+
+/*
+ * RFC 9293: a retransmitted FIN restarts 2*MSL.  A fresh copy, stamped
+ * now, replaces the entry on its chain and joins the FIFO's tail, which
+ * keeps the FIFO in expiry order; the old one waits there to be freed.
+ * Without memory the entry keeps its old deadline.
+ */
+static void tw_restart(struct tcpalt_net *tn, struct tcpalt_tw *old,
+		       const struct tcpalt_opts *opts)
+{
+	struct tcpalt_tw *tw = tw_alloc(tn);
+
+	if (!tw)
+		return;
+	*tw = *old;
+	tw->dead = 0;
+	tw->start = (u32)jiffies;
+	if (tw->ts_ok && opts->has_ts &&
+	    !seq_before(opts->tsval, tw->ts_recent))
+		tw->ts_recent = opts->tsval;
+	if (!tw_chain_swap(old, tw)) {
+		kmem_cache_free(tw_cache, tw);
+		atomic_dec(&tn->tw_reaper.entries);
+		return;
+	}
+	reaper_append(tw);
+	tcpalt_stat_inc(tn, TCPALT_STAT_TW_RESTARTS);
+}
+
+/* Our ACK from TIME-WAIT: SND.NXT, RCV.NXT and the last window. */
+static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
+			struct sk_buff *in_skb)
+{
+	struct tcpalt_opts o = {
+		.has_ts = tw->ts_ok,
+		.tsval = (u32)ktime_to_ms(ktime_get()) + tw->ts_offset,
+		.tsecr = tw->ts_recent,
+	};
+	u8 opts[TCPALT_OPTS_MAX];
+	struct tcpalt_raw_seg r = {
+		.hdr = {
+			.sport = ntohs(tw->lport),
+			.dport = ntohs(tw->rport),
+			.seq = tw->snd_nxt,
+			.ack = tw->rcv_nxt,
+			.flags = TCPALT_ACK,
+			.window = tw->window,
+		},
+		.opts = opts,
+	};
+
+	r.opts_len = tcpalt_build_opts(opts, &o);
+	tcpalt_reply_route(net, in_skb, &r);
+	tcpalt_send_raw(net, &r);
+}
+
+/* RFC 6191, when the tw_reuse sysctl allows it. */
+static bool tw_syn_reopens(const struct tcpalt_net *tn,
+			   const struct tcpalt_tw *tw,
+			   const struct tcpalt_hdr *hdr,
+			   const struct tcpalt_opts *opts)
+{
+	return READ_ONCE(tn->sysctl_tw_reuse) &&
+	       tcpalt_tw_syn_reopens(hdr->seq, tw->rcv_nxt,
+				     tw->ts_ok && opts->has_ts, opts->tsval,
+				     tw->ts_recent);
+}
+
+static void tw_rcv_rst(struct tcpalt_net *tn, struct tcpalt_tw *tw,
+		       const struct tcpalt_hdr *hdr)
+{
+	/* RFC 1337: a RST must not cut TIME-WAIT short, unless asked. */
+	if (READ_ONCE(tn->sysctl_rfc1337) || hdr->seq != tw->rcv_nxt) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_TW_RST_IGNORED);
+		return;
+	}
+	if (tw_kill(tw))
+		tcpalt_stat_inc(tn, TCPALT_STAT_TW_KILLED);
+}
+
+/*
+ * A segment for a TIME-WAIT entry (RFC 9293 3.10.7.4 in TIME-WAIT).
+ * Returns true when it is dealt with; false for a SYN that reopens the
+ * 4-tuple, which the caller hands to a listener with *isn, the ISN the
+ * new incarnation must start above.  Under rcu_read_lock().
+ */
+bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
+		   struct sk_buff *skb, const struct tcpalt_hdr *hdr,
+		   const struct tcpalt_opts *opts, u32 *isn)
+{
+	struct tcpalt_net *tn = tcpalt_net(net);
+	u32 seg_len = tcpalt_seg_len(hdr, skb->len - hdr->doff);
+	u32 wnd = (u32)tw->window << tw->wscale;
+
+	if (hdr->flags & TCPALT_RST) {
+		tw_rcv_rst(tn, tw, hdr);
+		return true;
+	}
+	if ((hdr->flags & (TCPALT_SYN | TCPALT_ACK)) == TCPALT_SYN &&
+	    tw_syn_reopens(tn, tw, hdr, opts) && tw_kill(tw)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_TW_REUSED);
+		*isn = tw->snd_nxt + 65535 + 2;
+		return false;
+	}
+	if ((hdr->flags & TCPALT_FIN) && hdr->seq + seg_len == tw->rcv_nxt) {
+		/* The peer's FIN again: our last ACK was lost. */
+		tw_restart(tn, tw, opts);
+		tw_send_ack(net, tw, skb);
+		return true;
+	}
+	/*
+	 * Anything else: an ACK for what is out of the window, or carries
+	 * something (a SYN gets this as its challenge ACK, RFC 5961 4.2);
+	 * an acceptable bare ACK needs no answer.
+	 */
+	if (seg_len || tcpalt_check_seq(hdr->seq, seg_len, tw->rcv_nxt, wnd) ==
+		       TCPALT_SEQ_BAD)
+		tw_send_ack(net, tw, skb);
+	return true;
+}
+
+/* /proc/net/tcpalt/conns: the namespace's entries, under RCU. */
+void tcpalt_tw_show_all(struct net *net, struct seq_file *seq)
+{
+	const struct tcpalt_net *tn = tcpalt_net(net);
+	struct tcpalt_tw *tw;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < 1U << TW_HASH_BITS; i++) {
+		for (tw = rcu_dereference(tw_chains[i]); tw;
+		     tw = rcu_dereference(tw->chain_next)) {
+			long left = tw_left(tn, tw);
+
+			if (!net_eq(read_pnet(&tw->net), net) ||
+			    READ_ONCE(tw->dead))
+				continue;
+			seq_printf(seq, "%pI4:%u %pI4:%u %s 0 0 timewait:%u:0 0 0\n",
+				   &tw->laddr, ntohs(tw->lport), &tw->raddr,
+				   ntohs(tw->rport),
+				   tcpalt_state_name(TCPALT_TIME_WAIT),
+				   left > 0 ? jiffies_to_msecs(left) : 0);
+		}
+	}
+	rcu_read_unlock();
+}
+
+unsigned int tcpalt_tw_count(const struct net *net)
+{
+	return atomic_read(&tcpalt_net(net)->tw_reaper.entries);
+}
+
+void tcpalt_tw_net_init(struct net *net)
+{
+	struct tcpalt_tw_reaper *r = &tcpalt_net(net)->tw_reaper;
+
+	spin_lock_init(&r->lock);
+	timer_setup(&r->timer, tw_reap, 0);
+	atomic_set(&r->entries, 0);
+}
+
+/*
+ * The namespace is going: no segment arrives in it any more and no
+ * socket is left to make an entry.  Stop the reaper and free every
+ * entry, after one grace period for all of them.
+ */
+void tcpalt_tw_net_exit(struct net *net)
+{
+	struct tcpalt_tw_reaper *r = &tcpalt_net(net)->tw_reaper;
+	struct tcpalt_tw *fifo, *graves, *tw;
+	bool freeing;
+
+	spin_lock_bh(&r->lock);
+	r->dying = true;
+	spin_unlock_bh(&r->lock);
+	del_timer_sync(&r->timer);
+
+	spin_lock_bh(&r->lock);
+	fifo = r->head;
+	graves = r->graves;
+	r->head = NULL;
+	r->tail = NULL;
+	r->graves = NULL;
+	freeing = r->freeing;
+	spin_unlock_bh(&r->lock);
+
+	for (tw = fifo; tw; tw = tw->reap_next)
+		tw_kill(tw);
+	if (fifo || graves)
+		synchronize_rcu();
+	tw_free_list(r, fifo);
+	tw_free_list(r, graves);
+	if (freeing)
+		rcu_barrier();
+}
+
+int tcpalt_tw_init(void)
+{
+	unsigned int i;
+
+	tw_secret = get_random_u32();
+	tw_cache = kmem_cache_create("tcpalt_tw", sizeof(struct tcpalt_tw), 0,
+				     0, NULL);
+	tw_chains = kvcalloc(1U << TW_HASH_BITS, sizeof(*tw_chains),
+			     GFP_KERNEL);
+	tw_locks = kvcalloc(TW_LOCKS, sizeof(*tw_locks), GFP_KERNEL);
+	if (!tw_cache || !tw_chains || !tw_locks) {
+		tcpalt_tw_exit();
+		return -ENOMEM;
+	}
+	for (i = 0; i < TW_LOCKS; i++)
+		spin_lock_init(&tw_locks[i]);
+	return 0;
+}
+
+void tcpalt_tw_exit(void)
+{
+	kvfree(tw_locks);
+	kvfree(tw_chains);
+	kmem_cache_destroy(tw_cache);
+}
