@@ -306,6 +306,19 @@ int conns_find(const char *ns, const char *local, const char *remote,
 	return n < 0 ? -1 : hits;
 }
 
+int conns_wait(const char *ns, const char *local, const char *remote,
+	       const char *state, int want, int timeout_ms,
+	       struct conn_entry *found)
+{
+	long long end = now_ms() + timeout_ms;
+	int n;
+
+	while ((n = conns_find(ns, local, remote, state, found)) != want &&
+	       n >= 0 && now_ms() < end)
+		usleep(20000);
+	return n;
+}
+
 /* tcpalt's counter names and where TCP keeps the same count. */
 static const struct {
 	const char *name, *prefix, *tcp_name;
@@ -381,6 +394,9 @@ int proto_sysctl_set(const char *ns, const char *name, const char *val)
 		{ "synack_retries", "tcp_synack_retries" },
 		{ "retries2", "tcp_retries2" },
 		{ "max_syn_backlog", "tcp_max_syn_backlog" },
+		{ "fin_timeout", "tcp_fin_timeout" },
+		{ "rfc1337", "tcp_rfc1337" },
+		{ "max_tw_buckets", "tcp_max_tw_buckets" },
 	};
 	char path[256];
 	int err = -EOPNOTSUPP, fd;
@@ -429,6 +445,12 @@ int drop_ingress(const char *ns, const char *dev)
 	return run("%s%s tc qdisc add dev %s clsact", pre, ns, dev) ||
 	       run("%s%s tc filter add dev %s ingress protocol ip u32 "
 		   "match u32 0 0 action drop", pre, ns, dev) ? -1 : 0;
+}
+
+int allow_ingress(const char *ns, const char *dev)
+{
+	return run("%s%s tc qdisc del dev %s clsact", ns ? "ip netns exec " : "",
+		   ns ? ns : "", dev) ? -1 : 0;
 }
 
 int quiet_ns_a(void)

@@ -108,6 +108,14 @@ int conns_read(const char *ns, struct conn_entry *e, int max);
 int conns_find(const char *ns, const char *local, const char *remote,
 	       const char *state, struct conn_entry *found);
 
+/*
+ * Polls conns_find() every 20 ms until it counts want, for up to
+ * timeout_ms; returns the last count (want on success), -1 on error.
+ */
+int conns_wait(const char *ns, const char *local, const char *remote,
+	       const char *state, int want, int timeout_ms,
+	       struct conn_entry *found);
+
 /* "addr:port" into buf, for conns_find. */
 const char *addr_port(char *buf, size_t size, const char *addr,
 		      unsigned short port);
@@ -139,6 +147,9 @@ int netem_clear(const char *ns, const char *dev);
  * sees only loss.  0 or -1.
  */
 int drop_ingress(const char *ns, const char *dev);
+
+/* Undoes drop_ingress(); 0 or -1. */
+int allow_ingress(const char *ns, const char *dev);
 
 /*
  * Makes namespace a silent toward segments meant for a raw socket: tcpalt's

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * How close() ends a connection: a RST instead of a FIN when received
- * data is unread (RFC 1122 4.2.2.13, RFC 2525 2.17), a RST for SO_LINGER
- * with no time, a close() that lingers until the FIN is acknowledged or
- * the time is up, and TCP_LINGER2 with its range and its effect on an
- * orphaned FIN-WAIT-2.  TCPALT_TEST_PROTO=6 runs them against TCP.
+ * How connections end: the four-way close and the simultaneous close
+ * seen state by state in conns, half-close with data still flowing the
+ * other way, a RST instead of a FIN when received data is unread (RFC
+ * 1122 4.2.2.13, RFC 2525 2.17), a RST for SO_LINGER with no time, a
+ * close() that lingers until the FIN is acknowledged or the time is up,
+ * orphaned FIN-WAIT-2 ended by fin_timeout or TCP_LINGER2, and the
+ * max_orphans limit.  TCPALT_TEST_PROTO=6 runs them against TCP.
  */
 #include <errno.h>
+#include <string.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -17,6 +20,7 @@
 #include "lib.h"
 
 #define PORT	5200
+#define WAIT_MS	5000
 
 FIXTURE(closing) {
 	int cli, srv;
@@ -183,6 +187,181 @@ TEST_F_TIMEOUT(closing, linger2_ends_orphaned_fin_wait2, 60)
 	EXPECT_NE(0, wait_fd(self->srv, POLLOUT, 5000) & POLLERR);
 	EXPECT_EQ(-1, send(self->srv, "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
+}
+
+static void end_names(int cli, char *a_end, char *b_end, size_t size)
+{
+	addr_port(a_end, size, ADDR_A, local_port(cli));
+	addr_port(b_end, size, ADDR_B, PORT);
+}
+
+/*
+ * RFC 9293 figure 12, each state held long enough to be seen by losing
+ * the ACK that would end it: a in FIN-WAIT-1 while b is in CLOSE-WAIT,
+ * a in FIN-WAIT-2, then b in LAST-ACK while a is in TIME-WAIT, and b
+ * gone once its FIN, retransmitted, is acknowledged.
+ */
+TEST_F_TIMEOUT(closing, four_way_close_states, 60)
+{
+	char a_end[32], b_end[32];
+	struct conn_entry e;
+
+	end_names(self->cli, a_end, b_end, sizeof(a_end));
+	ASSERT_EQ(0, drop_ingress(NULL, "veth-a"));
+	ASSERT_EQ(0, shutdown(self->cli, SHUT_WR));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "FIN-WAIT-1", 1, WAIT_MS,
+				NULL));
+	EXPECT_EQ(1, conns_wait(PEER_NS, b_end, a_end, "CLOSE-WAIT", 1,
+				WAIT_MS, NULL));
+	ASSERT_EQ(0, allow_ingress(NULL, "veth-a"));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "FIN-WAIT-2", 1, WAIT_MS,
+				NULL));
+
+	ASSERT_EQ(0, drop_ingress(PEER_NS, "veth-b"));
+	close(self->srv);
+	self->srv = -1;
+	EXPECT_EQ(1, conns_wait(PEER_NS, b_end, a_end, "LAST-ACK", 1,
+				WAIT_MS, NULL));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "TIME-WAIT", 1, WAIT_MS,
+				&e));
+	EXPECT_STREQ("timewait", e.timer);
+	ASSERT_EQ(0, allow_ingress(PEER_NS, "veth-b"));
+	EXPECT_EQ(0, conns_wait(PEER_NS, b_end, a_end, NULL, 0, 10000, NULL));
+	EXPECT_EQ(1, conns_find(NULL, a_end, b_end, "TIME-WAIT", NULL));
+}
+
+/* Whether ns shows the connection in state now; polled by the caller. */
+static bool in_state(const char *ns, const char *local, const char *remote,
+		     const char *state)
+{
+	return conns_find(ns, local, remote, state, NULL) == 1;
+}
+
+/*
+ * RFC 9293 figure 13: both sides close at once; with 500 ms each way
+ * the FINs cross, both sides pass through CLOSING and end in TIME-WAIT.
+ */
+TEST_F_TIMEOUT(closing, simultaneous_close_through_closing, 60)
+{
+	bool a_closing = false, b_closing = false, done = false;
+	char a_end[32], b_end[32];
+	long long end;
+
+	end_names(self->cli, a_end, b_end, sizeof(a_end));
+	ASSERT_EQ(0, netem_set(NULL, "veth-a", "delay 500ms"));
+	ASSERT_EQ(0, netem_set(PEER_NS, "veth-b", "delay 500ms"));
+	ASSERT_EQ(0, shutdown(self->cli, SHUT_WR));
+	ASSERT_EQ(0, shutdown(self->srv, SHUT_WR));
+	end = now_ms() + 10000;
+	while (!done && now_ms() < end) {
+		a_closing |= in_state(NULL, a_end, b_end, "CLOSING");
+		b_closing |= in_state(PEER_NS, b_end, a_end, "CLOSING");
+		done = in_state(NULL, a_end, b_end, "TIME-WAIT") &&
+		       in_state(PEER_NS, b_end, a_end, "TIME-WAIT");
+		usleep(20000);
+	}
+	EXPECT_TRUE(a_closing);
+	EXPECT_TRUE(b_closing);
+	EXPECT_TRUE(done);
+}
+
+/*
+ * shutdown(SHUT_WR): the peer reads EOF, and still sends; we still read
+ * all of it, and may no longer write.  The peer's FIN then ends it.
+ */
+TEST_F_TIMEOUT(closing, half_close_data_flows_back, 60)
+{
+	enum { LEN = 256 * 1024 };
+	char a_end[32], b_end[32], buf[4096];
+	size_t sent = 0, got = 0;
+	ssize_t n;
+	bool ok = true;
+
+	end_names(self->cli, a_end, b_end, sizeof(a_end));
+	ASSERT_EQ(0, shutdown(self->cli, SHUT_WR));
+	ASSERT_GT(wait_fd(self->srv, POLLIN, WAIT_MS), 0);
+	ASSERT_EQ(0, recv(self->srv, buf, sizeof(buf), 0));
+	set_nonblock(self->srv);
+	while (got < LEN) {
+		while (sent < LEN) {
+			size_t len = LEN - sent < sizeof(buf) ?
+				     LEN - sent : sizeof(buf);
+
+			for (size_t i = 0; i < len; i++)
+				buf[i] = (char)((sent + i) % 251);
+			n = send(self->srv, buf, len, 0);
+			if (n <= 0)
+				break;
+			sent += n;
+		}
+		ASSERT_GT(wait_fd(self->cli, POLLIN, WAIT_MS), 0);
+		n = recv(self->cli, buf, sizeof(buf), 0);
+		ASSERT_GT(n, 0);
+		for (ssize_t i = 0; i < n; i++)
+			ok &= buf[i] == (char)((got + i) % 251);
+		got += n;
+	}
+	EXPECT_TRUE(ok);
+	EXPECT_EQ(-1, send(self->cli, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	close(self->srv);
+	self->srv = -1;
+	ASSERT_GT(wait_fd(self->cli, POLLIN, WAIT_MS), 0);
+	EXPECT_EQ(0, recv(self->cli, buf, sizeof(buf), 0));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "TIME-WAIT", 1, WAIT_MS,
+				NULL));
+}
+
+/* fin_timeout 2: an orphaned FIN-WAIT-2 whose peer never closes ends. */
+TEST_F_TIMEOUT(closing, orphaned_fin_wait2_ends_after_fin_timeout, 60)
+{
+	long long orphaned = proto_stat(NULL, "Orphaned");
+	char a_end[32], b_end[32];
+	struct conn_entry e;
+
+	if (proto_is_tcp())
+		SKIP(return, "TCP keeps short FIN-WAIT-2 orphans as timewait sockets");
+	ASSERT_EQ(0, proto_sysctl_set(NULL, "fin_timeout", "2"));
+	end_names(self->cli, a_end, b_end, sizeof(a_end));
+	close(self->cli);
+	self->cli = -1;
+	ASSERT_EQ(1, conns_wait(NULL, a_end, b_end, "FIN-WAIT-2", 1, WAIT_MS,
+				&e));
+	EXPECT_STREQ("fin_wait2", e.timer);
+	EXPECT_LE(e.timer_ms, 2000);
+	EXPECT_EQ(orphaned + 1, proto_stat(NULL, "Orphaned"));
+	EXPECT_EQ(1, proto_stat(NULL, "CurrOrphans"));
+	EXPECT_EQ(0, conns_wait(NULL, a_end, b_end, NULL, 0, 10000, NULL));
+	EXPECT_EQ(0, proto_stat(NULL, "CurrOrphans"));
+}
+
+/*
+ * max_orphans 0: a close() that would leave the connection to finish on
+ * its own resets it instead, and says so in OrphanOverflow.
+ */
+TEST_F_TIMEOUT(closing, max_orphans_resets_instead, 60)
+{
+	long long over = proto_stat(NULL, "OrphanOverflow");
+
+	if (proto_is_tcp())
+		SKIP(return, "tcp_max_orphans is not per namespace");
+	long long end;
+	int ev = 0;
+
+	ASSERT_EQ(0, proto_sysctl_set(NULL, "max_orphans", "0"));
+	close(self->cli);
+	self->cli = -1;
+	/*
+	 * The FIN went first, as TCP's does: EOF, then the RST, which in
+	 * CLOSE-WAIT is reported as EPIPE, as TCP reports it.
+	 */
+	end = now_ms() + WAIT_MS;
+	while (!(ev & POLLERR) && now_ms() < end)
+		ev = wait_fd(self->srv, POLLERR, 100);
+	EXPECT_NE(0, ev & POLLERR);
+	EXPECT_EQ(EPIPE, sock_error(self->srv));
+	EXPECT_EQ(over + 1, proto_stat(NULL, "OrphanOverflow"));
+	EXPECT_EQ(0, proto_stat(NULL, "CurrOrphans"));
 }
 
 TEST_HARNESS_MAIN

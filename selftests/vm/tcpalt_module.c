@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "connlib.h"
 #include "lib.h"
 
 #define CYCLES		40
@@ -326,6 +327,54 @@ TEST_F(restore, socket_autoloads_module)
 	EXPECT_TRUE(mod_loaded());
 	close(fd);
 	run("printf '%%s' '%s' > /proc/sys/kernel/modprobe", helper);
+}
+
+/*
+ * n connections from a to b, closed first by a when a_first, else by b:
+ * n TIME-WAIT entries on that side.  0, or -1.
+ */
+static int time_waits(unsigned short port, int n, bool a_first)
+{
+	int cli, srv, first, second, i;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		if (conn_pair(port, &cli, &srv))
+			return -1;
+		first = a_first ? cli : srv;
+		second = a_first ? srv : cli;
+		close(first);
+		if (recv(second, &c, 1, 0) != 0)
+			return -1;
+		close(second);
+	}
+	return 0;
+}
+
+/*
+ * TIME-WAIT entries are not sockets and do not pin the module: once the
+ * last socket is gone, unload frees the entries of every namespace and
+ * stops their reapers (a timer left behind would fire into freed code,
+ * which the run's kernel log check catches).
+ */
+TEST_F_TIMEOUT(restore, unload_with_time_wait_entries, 120)
+{
+	long long end;
+	int err;
+
+	ASSERT_EQ(0, topo_setup());
+	ASSERT_EQ(0, time_waits(5500, 50, true));
+	ASSERT_EQ(0, time_waits(5500, 50, false));
+	EXPECT_EQ(50, stat_get(NULL, "CurrTimeWait"));
+	EXPECT_EQ(50, stat_get(PEER_NS, "CurrTimeWait"));
+	/* The last sockets go after their final ACK and a grace period. */
+	end = now_ms() + 20000;
+	while ((err = mod_unload()) && now_ms() < end)
+		usleep(100000);
+	EXPECT_EQ(0, err);
+	EXPECT_FALSE(mod_loaded());
+	EXPECT_NE(0, access("/sys/kernel/slab/tcpalt_tw", F_OK));
+	topo_teardown();
 }
 
 TEST_HARNESS_MAIN
