@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs every VM selftest in the guest, as TAP.  The module tests reload
-# tcpalt.ko and need it unused, so they go first: connections that end in
-# TIME-WAIT keep the module busy for tw_timeout after their test.  On the debug kernel, --debug adds its own
-# verdicts: kmemleak and lockdep.  Usage: run.sh MODULE.ko [--debug]
+# tcpalt.ko and need it unused, so they go first: orphans that other
+# tests leave hold the module until they end.  On the debug kernel,
+# --debug adds its own verdicts: kmemleak and lockdep.
+# Usage: run.sh MODULE.ko [--debug]
 set -u
 
 TCPALT_KO=$(realpath "$1")
