@@ -71,6 +71,10 @@ void tcpalt_child_init(struct sock *child, const struct sock *parent)
 	sk_node_init(&child->sk_bind_node);
 	tp->nodelay = lp->nodelay;
 	tp->linger2 = lp->linger2;
+	tp->keepidle = lp->keepidle;
+	tp->keepintvl = lp->keepintvl;
+	tp->keepcnt = lp->keepcnt;
+	tp->user_timeout = lp->user_timeout;
 	tp->user_mss = lp->user_mss;
 	tp->rcv_wscale = lp->rcv_wscale;
 	tcpalt_conn_init(child);
@@ -136,7 +140,8 @@ int tcpalt_fin_wait2_secs(const struct sock *sk)
 
 /*
  * sk_state changes here only.  CLOSED takes the connection out of the
- * lookup table, and gives back a port the user did not bind.
+ * lookup table, and gives back a port the user did not bind; ESTABLISHED
+ * starts the keep-alive wait, if SO_KEEPALIVE asks for it.
  */
 void tcpalt_set_state(struct sock *sk, int state)
 {
@@ -146,6 +151,10 @@ void tcpalt_set_state(struct sock *sk, int state)
 			tcpalt_put_port(sk);
 	}
 	inet_sk_set_state(sk, state);
+	if (state == TCP_ESTABLISHED) {
+		tcpalt_keepalive_heard(sk);
+		tcpalt_keepalive_reset(sk);
+	}
 }
 
 /* Drops what the connection still holds to send, and its reassembly. */

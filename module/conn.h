@@ -68,6 +68,15 @@ struct tcpalt_sock {
 	s8 linger2;		/* TCP_LINGER2 in s, 0 for the sysctl,
 				 * -1 to reset an orphaned FIN-WAIT-2
 				 */
+	u16 keepidle;		/* TCP_KEEPIDLE in s, 0 for the sysctl */
+	u16 keepintvl;		/* TCP_KEEPINTVL in s, 0 for the sysctl */
+	u8 keepcnt;		/* TCP_KEEPCNT, 0 for the sysctl */
+	u8 ka_probes_out;	/* keep-alives unanswered */
+	u32 user_timeout;	/* TCP_USER_TIMEOUT in ms, 0 for none */
+	unsigned long rcv_tstamp;	/* jiffies: the peer's last segment */
+	unsigned long rtx_stamp;	/* jiffies: the head was first sent,
+					 * once it is being retransmitted
+					 */
 	u32 ts_recent;
 	u32 ts_offset;
 
@@ -257,6 +266,7 @@ int tcpalt_send_syn(struct sock *sk, bool with_ack);
 void tcpalt_send_active_reset(struct sock *sk);
 void tcpalt_send_reset_to(struct sock *sk, struct sk_buff *in_skb);
 void tcpalt_send_probe(struct sock *sk);
+void tcpalt_send_ack_at(struct sock *sk, u32 seq);
 int tcpalt_retransmit_head(struct sock *sk);
 int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 
@@ -266,6 +276,16 @@ void tcpalt_sack_rcvd(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_sack_forget(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_sack_clear(struct sock *sk);
 bool tcpalt_sack_retransmit_hole(struct sock *sk);
+
+/* keepalive.c */
+void tcpalt_keepalive_init(struct sock *sk);
+void tcpalt_keepalive_reset(struct sock *sk);
+void tcpalt_keepalive_stop(struct sock *sk);
+void tcpalt_set_keepalive(struct sock *sk, int on);
+void tcpalt_keepalive_heard(struct sock *sk);
+int tcpalt_keepalive_time(const struct sock *sk);
+int tcpalt_keepalive_intvl(const struct sock *sk);
+int tcpalt_keepalive_probes(const struct sock *sk);
 
 /* timer.c */
 void tcpalt_timers_init(struct sock *sk);

@@ -335,6 +335,12 @@ void tcpalt_send_probe(struct sock *sk)
 	tcpalt_send_bare(sk, tcpalt_sk(sk)->snd_una - 1, TCPALT_ACK);
 }
 
+/* An ACK with a sequence number of our choosing: keep-alive probes. */
+void tcpalt_send_ack_at(struct sock *sk, u32 seq)
+{
+	tcpalt_send_bare(sk, seq, TCPALT_ACK);
+}
+
 /* ABORT: <SEQ=SND.NXT><CTL=RST>, RFC 9293 3.10.5. */
 void tcpalt_send_active_reset(struct sock *sk)
 {

@@ -54,6 +54,7 @@ void tcpalt_show_request(struct seq_file *seq, __be32 laddr, __be16 lport,
 
 static void show_timer(struct seq_file *seq, const struct tcpalt_sock *tp)
 {
+	const struct sock *sk = &tp->inet.sk;
 	u8 job = READ_ONCE(tp->rtx_job);
 
 	if (job >= ARRAY_SIZE(timer_names))
@@ -62,6 +63,10 @@ static void show_timer(struct seq_file *seq, const struct tcpalt_sock *tp)
 		seq_printf(seq, "%s:%ld:%u ", timer_names[job],
 			   ms_left(READ_ONCE(tp->rtx_deadline)),
 			   READ_ONCE(tp->retransmits));
+	else if (timer_pending(&sk->sk_timer))
+		seq_printf(seq, "keepalive:%ld:%u ",
+			   ms_left(READ_ONCE(sk->sk_timer.expires)),
+			   READ_ONCE(tp->ka_probes_out));
 	else if (timer_pending(&tp->delack_timer))
 		seq_printf(seq, "delack:%ld:0 ",
 			   ms_left(READ_ONCE(tp->delack_timer.expires)));

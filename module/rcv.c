@@ -242,6 +242,7 @@ int tcpalt_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	bool queued = false;
 
+	tcpalt_keepalive_heard(sk);
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		rcv_syn_sent(sk, skb);

@@ -244,6 +244,7 @@ static struct proto tcpalt_prot = {
 	.disconnect = tcpalt_disconnect,
 	.accept = tcpalt_accept,
 	.shutdown = tcpalt_shutdown,
+	.keepalive = tcpalt_set_keepalive,
 	.destroy = tcpalt_proto_destroy,
 	.setsockopt = tcpalt_setsockopt,
 	.getsockopt = tcpalt_getsockopt,

@@ -15,6 +15,40 @@
 #define MAXSEG_MAX	32767
 #define SYNCNT_MAX	127
 #define LINGER2_MAX	120	/* TCP_FIN_TIMEOUT_MAX, in seconds */
+#define KEEPIDLE_MAX	32767	/* MAX_TCP_KEEPIDLE */
+#define KEEPINTVL_MAX	32767	/* MAX_TCP_KEEPINTVL */
+#define KEEPCNT_MAX	127	/* MAX_TCP_KEEPCNT */
+
+static int set_keepalive_opt(struct sock *sk, int optname, int val)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	switch (optname) {
+	case TCPALT_KEEPIDLE:
+		if (val < 1 || val > KEEPIDLE_MAX)
+			return -EINVAL;
+		WRITE_ONCE(tp->keepidle, val);
+		tcpalt_keepalive_reset(sk);
+		return 0;
+	case TCPALT_KEEPINTVL:
+		if (val < 1 || val > KEEPINTVL_MAX)
+			return -EINVAL;
+		WRITE_ONCE(tp->keepintvl, val);
+		return 0;
+	case TCPALT_KEEPCNT:
+		if (val < 1 || val > KEEPCNT_MAX)
+			return -EINVAL;
+		WRITE_ONCE(tp->keepcnt, val);
+		return 0;
+	case TCPALT_USER_TIMEOUT:
+		if (val < 0)
+			return -EINVAL;
+		WRITE_ONCE(tp->user_timeout, val);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
 
 static int set_int_opt(struct sock *sk, int optname, int val)
 {
@@ -40,7 +74,7 @@ static int set_int_opt(struct sock *sk, int optname, int val)
 		WRITE_ONCE(tp->linger2, val < 0 ? -1 : min(val, LINGER2_MAX));
 		return 0;
 	default:
-		return -ENOPROTOOPT;
+		return set_keepalive_opt(sk, optname, val);
 	}
 }
 
@@ -115,6 +149,18 @@ static int get_int_opt(struct sock *sk, int optname, int *val)
 		return 0;
 	case TCPALT_LINGER2:
 		*val = tcpalt_fin_wait2_secs(sk);
+		return 0;
+	case TCPALT_KEEPIDLE:
+		*val = tcpalt_keepalive_time(sk);
+		return 0;
+	case TCPALT_KEEPINTVL:
+		*val = tcpalt_keepalive_intvl(sk);
+		return 0;
+	case TCPALT_KEEPCNT:
+		*val = tcpalt_keepalive_probes(sk);
+		return 0;
+	case TCPALT_USER_TIMEOUT:
+		*val = tp->user_timeout;
 		return 0;
 	default:
 		return -ENOPROTOOPT;

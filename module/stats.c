@@ -45,6 +45,9 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_TW_KILLED] = "TimeWaitKilled",
 	[TCPALT_STAT_ORPHANED] = "Orphaned",
 	[TCPALT_STAT_ORPHAN_OVERFLOW] = "OrphanOverflow",
+	[TCPALT_STAT_KEEPALIVE_PROBES] = "KeepAliveProbes",
+	[TCPALT_STAT_KEEPALIVE_ABORTS] = "KeepAliveAborts",
+	[TCPALT_STAT_USER_TIMEOUT_ABORTS] = "UserTimeoutAborts",
 };
 
 int tcpalt_stats_net_init(struct net *net)

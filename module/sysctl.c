@@ -16,6 +16,7 @@ static int retries2_max = 255;
 static int backlog_max = 65535;
 static int seconds_max = 3600;
 static int entries_max = 1 << 24;
+static int keepalive_secs_max = 32767;	/* TCP_KEEPIDLE's and KEEPINTVL's */
 
 /*
  * The template's .data holds each value's offset in struct tcpalt_net;
@@ -74,6 +75,18 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	 */
 	TCPALT_SYSCTL_INT("max_orphans", sysctl_max_orphans, SYSCTL_ZERO,
 			  &entries_max),
+	/*
+	 * Keep-alives, for sockets with SO_KEEPALIVE that do not set their
+	 * own: seconds of silence before the first probe, seconds between
+	 * probes, probes unanswered before the connection is reset.  The
+	 * ranges are those of TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT.
+	 */
+	TCPALT_SYSCTL_INT("keepalive_time", sysctl_keepalive_time, SYSCTL_ONE,
+			  &keepalive_secs_max),
+	TCPALT_SYSCTL_INT("keepalive_intvl", sysctl_keepalive_intvl,
+			  SYSCTL_ONE, &keepalive_secs_max),
+	TCPALT_SYSCTL_INT("keepalive_probes", sysctl_keepalive_probes,
+			  SYSCTL_ONE, &retries_max),
 	{ }
 };
 
@@ -90,6 +103,9 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_tw_reuse = 1;
 	tn->sysctl_rfc1337 = 1;
 	tn->sysctl_max_orphans = 65536;
+	tn->sysctl_keepalive_time = 7200;
+	tn->sysctl_keepalive_intvl = 75;
+	tn->sysctl_keepalive_probes = 9;
 }
 
 int tcpalt_sysctl_net_init(struct net *net)

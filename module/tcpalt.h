@@ -58,6 +58,9 @@ struct tcpalt_net {
 	int sysctl_tw_reuse;
 	int sysctl_rfc1337;
 	int sysctl_max_orphans;
+	int sysctl_keepalive_time;
+	int sysctl_keepalive_intvl;
+	int sysctl_keepalive_probes;
 	atomic_t orphans;		/* connections that outlived close() */
 	struct tcpalt_tw_reaper tw_reaper;
 };

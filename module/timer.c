@@ -93,11 +93,55 @@ static void rtx_data(struct sock *sk)
 		tcpalt_push(sk);
 }
 
+/*
+ * RFC 5482: with TCP_USER_TIMEOUT, data unacknowledged that long ends a
+ * synchronized connection, in place of retries2 (as TCP does).  Returns
+ * the jiffies left, or 0 once it is over; -1 when no timeout applies.
+ */
+static long user_timeout_left(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 ms = READ_ONCE(tp->user_timeout);
+	long left;
+
+	if (!ms || !tcpalt_state_synchronized(sk->sk_state))
+		return -1;
+	left = (long)msecs_to_jiffies(ms) - (long)(jiffies - tp->rtx_stamp);
+	return max(left, 0L);
+}
+
+static bool rtx_give_up(struct sock *sk)
+{
+	long left = user_timeout_left(sk);
+
+	if (left < 0)
+		return tcpalt_sk(sk)->retransmits >= rtx_limit(sk);
+	if (left)
+		return false;
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+			TCPALT_STAT_USER_TIMEOUT_ABORTS);
+	return true;
+}
+
+/* The next timeout: the backed-off RTO, but not past the user timeout. */
+static u32 rtx_next_us(struct sock *sk)
+{
+	long left = user_timeout_left(sk);
+	u32 rto = tcpalt_sk(sk)->rto.rto_us;
+
+	if (left < 0)
+		return rto;
+	return min_t(u32, rto, jiffies_to_usecs(left) ?: 1);
+}
+
 static void rtx_timeout(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
-	if (tp->retransmits >= rtx_limit(sk)) {
+	/* The head went out about one RTO ago: that starts the clock. */
+	if (!tp->retransmits)
+		tp->rtx_stamp = jiffies - usecs_to_jiffies(tp->rto.rto_us);
+	if (rtx_give_up(sk)) {
 		tcpalt_sm_event(sk, NULL, TCPALT_EV_RTX_TIMEOUT);
 		return;
 	}
@@ -113,7 +157,7 @@ static void rtx_timeout(struct sock *sk)
 	} else {
 		rtx_data(sk);
 	}
-	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
+	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, rtx_next_us(sk));
 }
 
 /* Zero window (RFC 9293 3.8.6.1): probe on backoff until it opens. */
@@ -211,10 +255,12 @@ void tcpalt_timers_init(struct sock *sk)
 
 	timer_setup(&tp->rtx_timer, rtx_timer, 0);
 	timer_setup(&tp->delack_timer, delack_timer, 0);
+	tcpalt_keepalive_init(sk);
 }
 
 void tcpalt_timers_stop(struct sock *sk)
 {
 	tcpalt_rtx_stop(sk);
 	tcpalt_delack_stop(sk);
+	tcpalt_keepalive_stop(sk);
 }

@@ -343,6 +343,7 @@ static const struct {
 	{ "PersistProbes", "TcpExt:", "TCPWinProbe" },
 	{ "AbortOnClose", "TcpExt:", "TCPAbortOnClose" },
 	{ "AbortOnLinger", "TcpExt:", "TCPAbortOnLinger" },
+	{ "KeepAliveProbes", "TcpExt:", "TCPKeepAlive" },
 };
 
 /* snmp and netstat: a line of names, then a line of values, per prefix. */

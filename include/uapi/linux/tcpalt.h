@@ -94,6 +94,13 @@ enum tcpalt_stat {
 	TCPALT_STAT_ORPHAN_OVERFLOW,	/* OrphanOverflow: reset at close(),
 					 * over max_orphans
 					 */
+	TCPALT_STAT_KEEPALIVE_PROBES,	/* KeepAliveProbes: probes sent */
+	TCPALT_STAT_KEEPALIVE_ABORTS,	/* KeepAliveAborts: reset after the
+					 * probes went unanswered
+					 */
+	TCPALT_STAT_USER_TIMEOUT_ABORTS, /* UserTimeoutAborts: ended by
+					  * TCP_USER_TIMEOUT
+					  */
 	__TCPALT_STAT_MAX
 };
 
