@@ -12,6 +12,7 @@
 #   make vm         a shell in the test VM with the module loaded
 #   make vm-debug   the same on the debug kernel
 #   make demo       a file sent over tcpalt between two namespaces in the VM
+#   make bench-synflood   a SYN flood against tcpalt and TCP in the VM
 
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -21,7 +22,8 @@ BUILD := build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
 .PHONY: all module symcheck lint sparse checkpatch unit selftests check \
-	check-stock check-debug debug-kernel vm vm-debug demo deps clean
+	check-stock check-debug debug-kernel vm vm-debug demo bench-synflood \
+	deps clean
 
 all: module symcheck
 
@@ -31,6 +33,10 @@ deps:
 demo: deps
 	$(MAKE) all
 	scripts/demo.sh
+
+bench-synflood: deps
+	$(MAKE) all selftests
+	scripts/bench-synflood.sh
 
 module:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)"; exit 1; }

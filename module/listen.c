@@ -58,6 +58,7 @@ struct tcpalt_listener {
 	struct list_head accept_queue;	/* children, via accept_node */
 	unsigned int nr_requests;
 	unsigned int max_requests;
+	unsigned long cookie_sent;	/* jiffies: the last SYN cookie */
 	unsigned int mask;
 	struct rcu_head rcu;
 	struct hlist_head requests[];
@@ -106,8 +107,18 @@ static unsigned long synack_timeout(const struct tcpalt_request *req)
 	return (unsigned long)HZ << min_t(u8, req->retrans, 7);
 }
 
-/* Our SYN,ACK for a request: seq ISS, ack IRS+1, and the agreed options. */
-static void request_send_synack(struct sock *sk, struct tcpalt_request *req)
+static u32 request_tsval(const struct tcpalt_request *req)
+{
+	return (u32)ktime_to_ms(ktime_get()) +
+	       tcpalt_ts_offset(req->laddr, req->raddr);
+}
+
+/*
+ * Our SYN,ACK for a request: seq ISS, ack IRS+1, the agreed options, and
+ * tsval in the timestamp option if there is one.
+ */
+static void request_send_synack_ts(struct sock *sk,
+				   const struct tcpalt_request *req, u32 tsval)
 {
 	struct net *net = sock_net(sk);
 	struct tcpalt_opts o = {
@@ -117,8 +128,7 @@ static void request_send_synack(struct sock *sk, struct tcpalt_request *req)
 		.wscale = tcpalt_sk(sk)->rcv_wscale,
 		.sack_ok = req->sack_ok,
 		.has_ts = req->ts_ok,
-		.tsval = (u32)ktime_to_ms(ktime_get()) +
-			 tcpalt_ts_offset(req->laddr, req->raddr),
+		.tsval = tsval,
 		.tsecr = req->ts_recent,
 	};
 	u8 opts[TCPALT_OPTS_MAX];
@@ -141,6 +151,12 @@ static void request_send_synack(struct sock *sk, struct tcpalt_request *req)
 
 	r.opts_len = tcpalt_build_syn_opts(opts, &o);
 	tcpalt_send_raw(net, &r);
+}
+
+static void request_send_synack(struct sock *sk,
+				const struct tcpalt_request *req)
+{
+	request_send_synack_ts(sk, req, request_tsval(req));
 }
 
 static void listener_timer_arm(struct tcpalt_listener *l, unsigned long when)
@@ -172,6 +188,8 @@ static void listener_timer(struct timer_list *t)
 				;
 			} else if (req->retrans >= limit) {
 				tcpalt_stat_inc(tn, TCPALT_STAT_ATTEMPT_FAILS);
+				tcpalt_stat_inc(tn,
+						TCPALT_STAT_REQUEST_TIMEOUTS);
 				request_drop(l, req);
 				continue;
 			} else {
@@ -372,6 +390,80 @@ static void request_init(struct sock *sk, struct tcpalt_request *req,
 	req->deadline = jiffies + synack_timeout(req);
 }
 
+/*
+ * SYN cookies: with the syncookies sysctl at 2 for every SYN, at 1 once
+ * the listener's SYN backlog is full.
+ */
+static bool cookie_wanted(const struct tcpalt_net *tn,
+			  const struct tcpalt_listener *l)
+{
+	int mode = READ_ONCE(tn->sysctl_syncookies);
+
+	return mode == 2 || (mode == 1 && l->nr_requests >= l->max_requests);
+}
+
+static void cookie_flow(const struct tcpalt_request *req,
+			struct tcpalt_cookie_flow *flow)
+{
+	flow->saddr = (__force u32)req->raddr;
+	flow->daddr = (__force u32)req->laddr;
+	flow->sport = (__force u16)req->rport;
+	flow->dport = (__force u16)req->lport;
+	flow->peer_isn = req->irs;
+}
+
+/*
+ * The first cookie after a quiet minute is logged: once per flood, not
+ * once per SYN, and not when cookies are always on.
+ */
+static void cookie_log(struct sock *sk, struct tcpalt_listener *l,
+		       const struct tcpalt_net *tn)
+{
+	if (READ_ONCE(tn->sysctl_syncookies) == 1 &&
+	    (!l->cookie_sent || time_after(jiffies, l->cookie_sent + 60 * HZ)))
+		net_info_ratelimited("tcpalt: possible SYN flood on port %u, sending cookies\n",
+				     inet_sk(sk)->inet_num);
+	l->cookie_sent = jiffies ?: 1;
+}
+
+/*
+ * A SYN,ACK that keeps no state: the request lives only on the stack,
+ * its ISN the cookie (core/cookie.h), the options in the TSval's low
+ * bits when the SYN had timestamps.
+ */
+static void cookie_synack(struct sock *sk, struct tcpalt_listener *l,
+			  struct sk_buff *skb)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct tcpalt_cookie_flow flow;
+	struct tcpalt_cookie_opts opts;
+	struct tcpalt_request req;
+	u32 tsval, ts_bits = 0;
+
+	request_init(sk, &req, skb);
+	cookie_flow(&req, &flow);
+	opts = (struct tcpalt_cookie_opts){
+		.mss = req.peer_mss,
+		.ts = req.ts_ok,
+		.wscale_ok = req.wscale_ok,
+		.wscale = req.snd_wscale,
+		.sack_ok = req.sack_ok,
+	};
+	req.iss = tcpalt_syncookie_make(sock_net(sk), &flow, &opts, &ts_bits);
+	/* The low bits carry the options; never a TSval ahead of the clock. */
+	tsval = request_tsval(&req);
+	if (req.ts_ok) {
+		u32 now = tsval;
+
+		tsval = (tsval & ~TCPALT_COOKIE_TS_MASK) | ts_bits;
+		if (seq_after(tsval, now))
+			tsval -= TCPALT_COOKIE_TS_MASK + 1;
+	}
+	cookie_log(sk, l, tn);
+	tcpalt_stat_inc(tn, TCPALT_STAT_SYNCOOKIES_SENT);
+	request_send_synack_ts(sk, &req, tsval);
+}
+
 /* RFC 9293 3.10.7.2 third: a SYN makes a request and gets a SYN,ACK. */
 static void listener_syn(struct sock *sk, struct tcpalt_listener *l,
 			 struct sk_buff *skb, struct tcpalt_request *req)
@@ -389,6 +481,10 @@ static void listener_syn(struct sock *sk, struct tcpalt_listener *l,
 	if (sk_acceptq_is_full(sk)) {
 		tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_OVERFLOWS);
 		goto drop;
+	}
+	if (cookie_wanted(tn, l)) {
+		cookie_synack(sk, l, skb);
+		return;
 	}
 	if (l->nr_requests >= l->max_requests)
 		goto drop;
@@ -443,8 +539,9 @@ static void child_setup(struct sock *child, struct sock *sk,
 
 /*
  * The final ACK: the request becomes a socket, cloned from the listener,
- * on the accept queue.  The child then takes the segment, which may
- * carry data.  Returns whether the skb was kept.
+ * on the accept queue; the caller then drops the request.  The child
+ * takes the segment, which may carry data.  Returns whether the skb was
+ * kept.
  */
 static bool request_promote(struct sock *sk, struct tcpalt_listener *l,
 			    struct tcpalt_request *req, struct sk_buff *skb,
@@ -468,7 +565,6 @@ static bool request_promote(struct sock *sk, struct tcpalt_listener *l,
 	child_setup(child, sk, req, skb);
 	list_add_tail(&tcpalt_sk(child)->accept_node, &l->accept_queue);
 	sk_acceptq_added(sk);
-	request_drop(l, req);
 	*promoted = true;
 
 	kept = tcpalt_rcv_synchronized(child, skb);
@@ -490,6 +586,7 @@ static bool request_rcv(struct sock *sk, struct tcpalt_listener *l,
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 	u32 rcv_wnd = tcpalt_rcv_wnd_now(sk);
+	bool kept;
 
 	if (cb->flags & TCPALT_RST) {
 		if (tcpalt_check_rst(cb->seq, req->irs + 1, rcv_wnd) ==
@@ -509,7 +606,49 @@ static bool request_rcv(struct sock *sk, struct tcpalt_listener *l,
 		tcpalt_send_reset_to(sk, skb);
 		return false;
 	}
-	return request_promote(sk, l, req, skb, promoted);
+	kept = request_promote(sk, l, req, skb, promoted);
+	if (*promoted)
+		request_drop(l, req);
+	return kept;
+}
+
+/*
+ * An ACK with no request: a final ACK answering a cookie, if cookies went
+ * out lately.  A valid cookie rebuilds the request the SYN would have
+ * made, and the connection is born as from any request.  Returns false
+ * when the ACK is not for a cookie, or a forged or stale one.
+ */
+static bool cookie_ack(struct sock *sk, struct tcpalt_listener *l,
+		       struct sk_buff *skb, bool *kept, bool *promoted)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct tcpalt_cookie_flow flow;
+	struct tcpalt_cookie_opts opts;
+	struct tcpalt_request req;
+
+	if (!READ_ONCE(tn->sysctl_syncookies) ||
+	    !tcpalt_syncookie_recent(l->cookie_sent) ||
+	    (cb->flags & (TCPALT_SYN | TCPALT_RST | TCPALT_FIN)))
+		return false;
+	request_init(sk, &req, skb);
+	req.irs = cb->seq - 1;
+	cookie_flow(&req, &flow);
+	if (!tcpalt_syncookie_check(sock_net(sk), &flow, cb->ack - 1,
+				    cb->has_ts, cb->tsecr, &opts)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_SYNCOOKIES_FAILED);
+		return false;
+	}
+	tcpalt_stat_inc(tn, TCPALT_STAT_SYNCOOKIES_RECV);
+	req.iss = cb->ack - 1;
+	req.peer_mss = opts.mss;
+	req.wscale_ok = opts.wscale_ok;
+	req.snd_wscale = opts.wscale;
+	req.sack_ok = opts.sack_ok;
+	req.ts_ok = opts.ts;
+	req.ts_recent = cb->tsval;
+	*kept = request_promote(sk, l, &req, skb, promoted);
+	return true;
 }
 
 /* A segment for a listener, in softirq; the skb is consumed. */
@@ -533,8 +672,9 @@ void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	} else if (cb->flags & TCPALT_RST) {
 		/* 3.10.7.2 first: ignore. */
 	} else if (cb->flags & TCPALT_ACK) {
-		/* 3.10.7.2 second: no ACK is acceptable here. */
-		tcpalt_send_reset_to(sk, skb);
+		/* 3.10.7.2 second: no ACK is acceptable here, but a cookie's. */
+		if (!cookie_ack(sk, l, skb, &kept, &promoted))
+			tcpalt_send_reset_to(sk, skb);
 	} else if (cb->flags & TCPALT_SYN) {
 		listener_syn(sk, l, skb, req);
 	}

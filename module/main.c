@@ -71,6 +71,7 @@ static int __net_init tcpalt_net_init(struct net *net)
 	if (err)
 		goto free_sysctl;
 	tcpalt_tw_net_init(net);
+	tcpalt_syncookie_net_init(net);
 	return 0;
 
 free_sysctl:

@@ -48,6 +48,10 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_KEEPALIVE_PROBES] = "KeepAliveProbes",
 	[TCPALT_STAT_KEEPALIVE_ABORTS] = "KeepAliveAborts",
 	[TCPALT_STAT_USER_TIMEOUT_ABORTS] = "UserTimeoutAborts",
+	[TCPALT_STAT_SYNCOOKIES_SENT] = "SyncookiesSent",
+	[TCPALT_STAT_SYNCOOKIES_RECV] = "SyncookiesRecv",
+	[TCPALT_STAT_SYNCOOKIES_FAILED] = "SyncookiesFailed",
+	[TCPALT_STAT_REQUEST_TIMEOUTS] = "RequestTimeouts",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -87,6 +87,12 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 			  SYSCTL_ONE, &keepalive_secs_max),
 	TCPALT_SYSCTL_INT("keepalive_probes", sysctl_keepalive_probes,
 			  SYSCTL_ONE, &retries_max),
+	/*
+	 * SYN cookies: 0 never, 1 when a listener's SYN backlog is full,
+	 * 2 for every SYN.
+	 */
+	TCPALT_SYSCTL_INT("syncookies", sysctl_syncookies, SYSCTL_ZERO,
+			  SYSCTL_TWO),
 	{ }
 };
 
@@ -106,6 +112,7 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_keepalive_time = 7200;
 	tn->sysctl_keepalive_intvl = 75;
 	tn->sysctl_keepalive_probes = 9;
+	tn->sysctl_syncookies = 1;
 }
 
 int tcpalt_sysctl_net_init(struct net *net)

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/types.h>
@@ -15,6 +16,7 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/tcpalt.h>
 
+#include "core/cookie.h"
 #include "core/segment.h"
 
 struct seq_file;
@@ -42,6 +44,15 @@ struct tcpalt_tw_reaper {
 	bool dying;
 };
 
+/* A namespace's SYN cookie secrets (syncookie.c). */
+struct tcpalt_cookie_secrets {
+	seqlock_t lock;
+	struct tcpalt_cookie_keys keys;	/* for even and odd counters */
+	u32 made[2];			/* the counter each was made for */
+	bool valid[2];
+	struct tcpalt_cookie_key unused;	/* never made a cookie */
+};
+
 /* Per network namespace: tunables, counters and the procfs/sysctl handles. */
 struct tcpalt_net {
 	struct tcpalt_stats __percpu *stats;
@@ -61,8 +72,10 @@ struct tcpalt_net {
 	int sysctl_keepalive_time;
 	int sysctl_keepalive_intvl;
 	int sysctl_keepalive_probes;
+	int sysctl_syncookies;
 	atomic_t orphans;		/* connections that outlived close() */
 	struct tcpalt_tw_reaper tw_reaper;
+	struct tcpalt_cookie_secrets cookies;
 };
 
 extern unsigned int tcpalt_net_id;
@@ -116,6 +129,16 @@ int tcpalt_proc_net_init(struct net *net);
 void tcpalt_proc_net_exit(struct net *net);
 int tcpalt_proc_init(void);
 void tcpalt_proc_exit(void);
+
+/* syncookie.c */
+void tcpalt_syncookie_net_init(struct net *net);
+u32 tcpalt_syncookie_make(struct net *net,
+			  const struct tcpalt_cookie_flow *flow,
+			  const struct tcpalt_cookie_opts *opts, u32 *ts_bits);
+bool tcpalt_syncookie_check(struct net *net,
+			    const struct tcpalt_cookie_flow *flow, u32 cookie,
+			    bool ts, u32 tsecr, struct tcpalt_cookie_opts *opts);
+bool tcpalt_syncookie_recent(unsigned long sent);
 
 /* timewait.c */
 int tcpalt_tw_init(void);

@@ -685,3 +685,77 @@ bool took_sigpipe(void)
 	sigwait(&set, &sig);
 	return true;
 }
+
+/* One spoofed SYN: IP header, our header, an MSS option. */
+static int flood_one(struct syn_flood *f, unsigned int *seed)
+{
+	u8 pkt[20 + TCPALT_HDR_LEN + 4] = { 0 };
+	u8 *seg = pkt + 20;
+	struct sockaddr_in to = sin_of(ADDR_B, f->port);
+	u32 src = htonl(0x0a010000u | (rand_r(seed) & 0xffff));
+	struct tcpalt_hdr hdr = {
+		.sport = 1024 + rand_r(seed) % 60000,
+		.dport = f->port,
+		.seq = (u32)rand_r(seed) << 1,
+		.flags = TCPALT_SYN,
+		.window = 65535,
+		.doff = TCPALT_HDR_LEN + 4,
+	};
+	static const u8 mss[4] = { 2, 4, 0x05, 0xb4 };
+	u16 c;
+
+	pkt[0] = 0x45;
+	pkt[2] = sizeof(pkt) >> 8;
+	pkt[3] = sizeof(pkt) & 0xff;
+	pkt[8] = 64;
+	pkt[9] = test_proto();
+	memcpy(pkt + 12, &src, 4);
+	memcpy(pkt + 16, &to.sin_addr, 4);
+	tcpalt_build_hdr(seg, &hdr);
+	memcpy(seg + TCPALT_HDR_LEN, mss, sizeof(mss));
+	c = tcpalt_segment_csum(pkt + 12, pkt + 16, test_proto(), seg,
+				sizeof(pkt) - 20);
+	seg[16] = c >> 8;
+	seg[17] = c & 0xff;
+	return sendto(f->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+		      sizeof(to)) == sizeof(pkt) ? 0 : -1;
+}
+
+static void *flood_fn(void *arg)
+{
+	struct syn_flood *f = arg;
+	unsigned int seed = 1;
+
+	while (!f->stop)
+		if (!flood_one(f, &seed))
+			f->sent++;
+	return NULL;
+}
+
+int syn_flood_start(struct syn_flood *f, unsigned short port)
+{
+	memset(f, 0, sizeof(*f));
+	f->port = port;
+	if (run("ip -n " PEER_NS " route replace " FLOOD_NET " via " ADDR_A))
+		return -1;
+	f->fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (f->fd < 0)
+		return -1;
+	f->start_ms = now_ms();
+	if (pthread_create(&f->thread, NULL, flood_fn, f)) {
+		close(f->fd);
+		return -1;
+	}
+	return 0;
+}
+
+double syn_flood_stop(struct syn_flood *f)
+{
+	long long ms;
+
+	f->stop = true;
+	pthread_join(f->thread, NULL);
+	close(f->fd);
+	ms = now_ms() - f->start_ms;
+	return ms > 0 ? f->sent * 1000.0 / ms : 0;
+}

@@ -20,6 +20,7 @@
 #define _TCPALT_SELFTEST_CONNLIB_H
 
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -242,6 +243,30 @@ int raw_accept(struct raw_peer *p, u32 iss, int timeout_ms,
 
 /* Sends data at snd_nxt with ACK|PSH and moves snd_nxt; 0 or -1. */
 int raw_send_data(struct raw_peer *p, const void *data, size_t len);
+
+/*
+ * A SYN flood: a thread in namespace a sending SYNs of test_proto() with
+ * an MSS option to ADDR_B:port as fast as it can, each from a random
+ * address of FLOOD_NET (10.1.0.0/16) and port, through a raw socket that
+ * writes its own IP header.  b is given a route back to those addresses
+ * through a, which drops what comes (it does not forward), so the flood
+ * never completes a handshake.  Only inside the test's namespaces.
+ */
+#define FLOOD_NET	"10.1.0.0/16"
+struct syn_flood {
+	pthread_t thread;
+	int fd;
+	unsigned short port;
+	volatile bool stop;
+	unsigned long sent;
+	long long start_ms;
+};
+
+/* 0, or -1. */
+int syn_flood_start(struct syn_flood *f, unsigned short port);
+
+/* Stops the flood; its rate in SYNs per second. */
+double syn_flood_stop(struct syn_flood *f);
 
 /* SIGPIPE held pending, so a test can see whether a send raised it. */
 void block_sigpipe(void);

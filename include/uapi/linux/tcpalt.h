@@ -101,6 +101,16 @@ enum tcpalt_stat {
 	TCPALT_STAT_USER_TIMEOUT_ABORTS, /* UserTimeoutAborts: ended by
 					  * TCP_USER_TIMEOUT
 					  */
+	TCPALT_STAT_SYNCOOKIES_SENT,	/* SyncookiesSent: SYN,ACKs with a
+					 * cookie
+					 */
+	TCPALT_STAT_SYNCOOKIES_RECV,	/* SyncookiesRecv: valid cookies in a
+					 * final ACK
+					 */
+	TCPALT_STAT_SYNCOOKIES_FAILED,	/* SyncookiesFailed: forged or stale */
+	TCPALT_STAT_REQUEST_TIMEOUTS,	/* RequestTimeouts: requests dropped
+					 * after synack_retries
+					 */
 	__TCPALT_STAT_MAX
 };
 
