@@ -132,7 +132,7 @@ static void tcpalt_rcv_conn(struct tcpalt_net *tn, struct sock *sk,
 /*
  * Who the segment is for: its connection, else a TIME-WAIT entry, else a
  * listener.  An entry deals with the segment itself, unless it is a SYN
- * that reopens the 4-tuple; that goes on to the listener, with the ISN
+ * that reopens the 4-tuple for a listener; that goes on to it, with the ISN
  * the new incarnation starts above in *isn (else 0).  Returns a socket
  * with a reference, or NULL once the segment is consumed or nobody's.
  */
@@ -153,13 +153,16 @@ static struct sock *tcpalt_demux(struct net *net, struct sk_buff *skb,
 				sdif);
 	if (sk)
 		return sk;
+	sk = tcpalt_lookup_listener(net, iph->daddr, dport, dif, sdif);
 	tw = tcpalt_tw_lookup(net, iph->saddr, sport, iph->daddr, dport, dif,
 			      sdif);
-	if (tw && tcpalt_tw_rcv(net, tw, skb, hdr, opts, isn)) {
+	if (tw && tcpalt_tw_rcv(net, tw, skb, hdr, opts, !!sk, isn)) {
+		if (sk)
+			sock_put(sk);
 		*consumed = true;
 		return NULL;
 	}
-	return tcpalt_lookup_listener(net, iph->daddr, dport, dif, sdif);
+	return sk;
 }
 
 int tcpalt_v4_rcv(struct sk_buff *skb)

@@ -210,6 +210,8 @@ int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			tcpalt_send_ack(sk);
 		return false;
 	}
+	/* Only what is in the window shows the peer alive: not a blind one. */
+	tcpalt_keepalive_heard(sk);
 	if (cb->flags & TCPALT_RST)
 		return rcv_rst(sk, skb);
 	if (cb->flags & TCPALT_SYN) {
@@ -242,15 +244,19 @@ int tcpalt_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	bool queued = false;
 
-	tcpalt_keepalive_heard(sk);
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		rcv_syn_sent(sk, skb);
 		break;
 	case TCP_CLOSE:
 	case TCP_LISTEN:
-		/* Closed while the segment waited on the backlog. */
-		if (!(TCPALT_SKB_CB(skb)->flags & TCPALT_RST))
+		/*
+		 * Closed while the segment waited on the backlog; if it
+		 * closed into TIME-WAIT, the entry answers instead.
+		 */
+		if (!(TCPALT_SKB_CB(skb)->flags & TCPALT_RST) &&
+		    !(sk->sk_state == TCP_CLOSE &&
+		      tcpalt_tw_rcv_backlogged(sk, skb)))
 			tcpalt_send_reset_to(sk, skb);
 		break;
 	default:

@@ -71,7 +71,8 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	inet->inet_sport = htons(inet->inet_num);
 	err = -EADDRNOTAVAIL;
 	if (tcpalt_conn_exists(net, inet->inet_rcv_saddr, inet->inet_sport,
-			       inet->inet_daddr, inet->inet_dport))
+			       inet->inet_daddr, inet->inet_dport,
+			       sk->sk_bound_dev_if))
 		goto failure;
 	rt = ip_route_newports(fl4, rt, 0, 0, inet->inet_sport,
 			       inet->inet_dport, sk);

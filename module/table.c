@@ -200,14 +200,15 @@ struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
  * entry?  Process context.
  */
 bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
-			__be32 raddr, __be16 rport)
+			__be32 raddr, __be16 rport, int dif)
 {
 	bool found;
 
 	rcu_read_lock();
-	found = conn_find(net, raddr, rport, laddr, lport, 0, 0);
+	found = conn_find(net, raddr, rport, laddr, lport, dif, 0) ||
+		tcpalt_tw_lookup(net, raddr, rport, laddr, lport, dif, 0);
 	rcu_read_unlock();
-	return found || tcpalt_tw_exists(net, laddr, lport, raddr, rport);
+	return found;
 }
 
 static void table_walk(struct tcpalt_table *t, struct net *net,

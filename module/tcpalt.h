@@ -148,12 +148,11 @@ void tcpalt_tw_net_exit(struct net *net);
 struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
 				   __be16 rport, __be32 laddr, __be16 lport,
 				   int dif, int sdif);
-bool tcpalt_tw_exists(struct net *net, __be32 laddr, __be16 lport,
-		      __be32 raddr, __be16 rport);
 bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
 		   struct sk_buff *skb, const struct tcpalt_hdr *hdr,
-		   const struct tcpalt_opts *opts, u32 *isn);
+		   const struct tcpalt_opts *opts, bool listening, u32 *isn);
 void tcpalt_tw_enter(struct sock *sk);
+bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb);
 void tcpalt_tw_show_all(struct net *net, struct seq_file *seq);
 unsigned int tcpalt_tw_count(const struct net *net);
 

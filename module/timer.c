@@ -129,9 +129,9 @@ static u32 rtx_next_us(struct sock *sk)
 	long left = user_timeout_left(sk);
 	u32 rto = tcpalt_sk(sk)->rto.rto_us;
 
-	if (left < 0)
+	if (left < 0 || left >= (long)usecs_to_jiffies(rto))
 		return rto;
-	return min_t(u32, rto, jiffies_to_usecs(left) ?: 1);
+	return jiffies_to_usecs(left) ?: 1;
 }
 
 static void rtx_timeout(struct sock *sk)

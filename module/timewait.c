@@ -134,18 +134,6 @@ struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
 	return NULL;
 }
 
-/* connect(): does an entry hold this 4-tuple?  Process context. */
-bool tcpalt_tw_exists(struct net *net, __be32 laddr, __be16 lport,
-		      __be32 raddr, __be16 rport)
-{
-	bool found;
-
-	rcu_read_lock();
-	found = tcpalt_tw_lookup(net, raddr, rport, laddr, lport, 0, 0);
-	rcu_read_unlock();
-	return found;
-}
-
 /* Puts new in old's place on its chain, or unlinks old when new is NULL. */
 static bool tw_chain_swap(struct tcpalt_tw *old, struct tcpalt_tw *new)
 {
@@ -235,17 +223,31 @@ static void reaper_append(struct tcpalt_tw *tw)
 	spin_unlock_bh(&r->lock);
 }
 
-static void tw_free_list(struct tcpalt_tw_reaper *r, struct tcpalt_tw *tw)
+static unsigned int tw_list_len(const struct tcpalt_tw *tw)
+{
+	unsigned int n = 0;
+
+	for (; tw; tw = tw->reap_next)
+		n++;
+	return n;
+}
+
+/* Frees a list; the caller has taken it off the count already. */
+static void tw_free_list(struct tcpalt_tw *tw)
 {
 	struct tcpalt_tw *next;
 
 	for (; tw; tw = next) {
 		next = tw->reap_next;
 		kmem_cache_free(tw_cache, tw);
-		atomic_dec(&r->entries);
 	}
 }
 
+/*
+ * Once the namespace has seen freeing go NULL it may be freed itself, so
+ * the entries are uncounted under the lock and nothing of the namespace
+ * is touched after it.
+ */
 static void tw_free_rcu(struct rcu_head *head)
 {
 	struct tcpalt_tw_reaper *r = container_of(head, struct tcpalt_tw_reaper,
@@ -254,12 +256,13 @@ static void tw_free_rcu(struct rcu_head *head)
 
 	spin_lock_bh(&r->lock);
 	done = r->freeing;
+	atomic_sub(tw_list_len(done), &r->entries);
 	r->freeing = r->graves;
 	r->graves = NULL;
 	if (r->freeing)
 		call_rcu(&r->rcu, tw_free_rcu);
 	spin_unlock_bh(&r->lock);
-	tw_free_list(r, done);
+	tw_free_list(done);
 }
 
 /* Under the reaper's lock: free tw after a grace period. */
@@ -302,7 +305,7 @@ static void tw_reap(struct timer_list *t)
 
 	spin_lock(&r->lock);
 	for (n = 0; n < TW_REAP_BATCH && (tw = r->head); n++) {
-		if (!tw->dead && tw_left(tn, tw) > 0)
+		if (!READ_ONCE(tw->dead) && tw_left(tn, tw) > 0)
 			break;
 		r->head = tw->reap_next;
 		if (!r->head)
@@ -410,15 +413,23 @@ overflow:
  * RFC 9293: a retransmitted FIN restarts 2*MSL.  A fresh copy, stamped
  * now, replaces the entry on its chain and joins the FIFO's tail, which
  * keeps the FIFO in expiry order; the old one waits there to be freed.
- * Without memory the entry keeps its old deadline.
+ * An entry less than a second old is not copied again (its deadline is
+ * that close already), so a peer repeating its FIN cannot multiply
+ * entries: at most one copy a second, each counted in max_tw_buckets.
+ * Without memory the entry keeps its old deadline.  Returns the entry
+ * that now stands for the connection.
  */
-static void tw_restart(struct tcpalt_net *tn, struct tcpalt_tw *old,
-		       const struct tcpalt_opts *opts)
+static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
+				    struct tcpalt_tw *old,
+				    const struct tcpalt_opts *opts)
 {
-	struct tcpalt_tw *tw = tw_alloc(tn);
+	struct tcpalt_tw *tw;
 
+	if ((u32)jiffies - old->start < HZ)
+		return old;
+	tw = tw_alloc(tn);
 	if (!tw)
-		return;
+		return old;
 	*tw = *old;
 	tw->dead = 0;
 	tw->start = (u32)jiffies;
@@ -428,10 +439,11 @@ static void tw_restart(struct tcpalt_net *tn, struct tcpalt_tw *old,
 	if (!tw_chain_swap(old, tw)) {
 		kmem_cache_free(tw_cache, tw);
 		atomic_dec(&tn->tw_reaper.entries);
-		return;
+		return old;
 	}
 	reaper_append(tw);
 	tcpalt_stat_inc(tn, TCPALT_STAT_TW_RESTARTS);
+	return tw;
 }
 
 /* Our ACK from TIME-WAIT: SND.NXT, RCV.NXT and the last window. */
@@ -488,12 +500,13 @@ static void tw_rcv_rst(struct tcpalt_net *tn, struct tcpalt_tw *tw,
 /*
  * A segment for a TIME-WAIT entry (RFC 9293 3.10.7.4 in TIME-WAIT).
  * Returns true when it is dealt with; false for a SYN that reopens the
- * 4-tuple, which the caller hands to a listener with *isn, the ISN the
- * new incarnation must start above.  Under rcu_read_lock().
+ * 4-tuple, which the caller hands to its listener with *isn, the ISN the
+ * new incarnation must start above.  Without a listener (listening
+ * false) no SYN reopens anything.  Under rcu_read_lock().
  */
 bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
 		   struct sk_buff *skb, const struct tcpalt_hdr *hdr,
-		   const struct tcpalt_opts *opts, u32 *isn)
+		   const struct tcpalt_opts *opts, bool listening, u32 *isn)
 {
 	struct tcpalt_net *tn = tcpalt_net(net);
 	u32 seg_len = tcpalt_seg_len(hdr, skb->len - hdr->doff);
@@ -504,15 +517,14 @@ bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
 		return true;
 	}
 	if ((hdr->flags & (TCPALT_SYN | TCPALT_ACK)) == TCPALT_SYN &&
-	    tw_syn_reopens(tn, tw, hdr, opts) && tw_kill(tw)) {
+	    listening && tw_syn_reopens(tn, tw, hdr, opts) && tw_kill(tw)) {
 		tcpalt_stat_inc(tn, TCPALT_STAT_TW_REUSED);
 		*isn = tw->snd_nxt + 65535 + 2;
 		return false;
 	}
 	if ((hdr->flags & TCPALT_FIN) && hdr->seq + seg_len == tw->rcv_nxt) {
 		/* The peer's FIN again: our last ACK was lost. */
-		tw_restart(tn, tw, opts);
-		tw_send_ack(net, tw, skb);
+		tw_send_ack(net, tw_restart(tn, tw, opts), skb);
 		return true;
 	}
 	/*
@@ -524,6 +536,42 @@ bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
 		       TCPALT_SEQ_BAD)
 		tw_send_ack(net, tw, skb);
 	return true;
+}
+
+/*
+ * A segment that waited on a socket's backlog while the connection went
+ * through TIME-WAIT to CLOSED: the entry that took over answers it, as
+ * if it had come a moment later.  The header is in the cb by now, the
+ * skb pulled to the data.  Returns false when no entry holds the 4-tuple.
+ */
+bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const u8 *th = skb_transport_header(skb);
+	struct tcpalt_hdr hdr = {
+		.sport = tcpalt_get_be16(th),
+		.dport = tcpalt_get_be16(th + 2),
+		.seq = cb->seq,
+		.ack = cb->ack,
+		.flags = cb->flags,
+		.window = cb->window,
+	};
+	struct tcpalt_opts opts = {
+		.has_ts = cb->has_ts,
+		.tsval = cb->tsval,
+		.tsecr = cb->tsecr,
+	};
+	struct tcpalt_tw *tw;
+	u32 isn;
+
+	rcu_read_lock();
+	tw = tcpalt_tw_lookup(sock_net(sk), iph->saddr, htons(hdr.sport),
+			      iph->daddr, htons(hdr.dport), skb->skb_iif, 0);
+	if (tw)
+		tcpalt_tw_rcv(sock_net(sk), tw, skb, &hdr, &opts, false, &isn);
+	rcu_read_unlock();
+	return tw;
 }
 
 /* /proc/net/tcpalt/conns: the namespace's entries, under RCU. */
@@ -595,8 +643,9 @@ void tcpalt_tw_net_exit(struct net *net)
 		tw_kill(tw);
 	if (fifo || graves)
 		synchronize_rcu();
-	tw_free_list(r, fifo);
-	tw_free_list(r, graves);
+	atomic_sub(tw_list_len(fifo) + tw_list_len(graves), &r->entries);
+	tw_free_list(fifo);
+	tw_free_list(graves);
 	if (freeing)
 		rcu_barrier();
 }

@@ -223,6 +223,31 @@ TEST_F_TIMEOUT(tw, rst_in_time_wait_is_ignored, 60)
 	close(lfd);
 }
 
+/*
+ * A SYN that could reopen the 4-tuple, with no listener to take it: the
+ * entry stays and answers with an ACK (RFC 5961 4.2), not a RST.
+ */
+TEST_F_TIMEOUT(tw, syn_without_listener_keeps_time_wait, 60)
+{
+	struct raw_peer *p = &self->p;
+	char local[32], remote[32];
+	u8 opts[RAW_SYN_OPTS_LEN];
+	struct raw_seg s;
+	int lfd;
+
+	ASSERT_EQ(0, raw_time_wait_in_b(_metadata, p, &lfd));
+	close(lfd);
+	addr_port(local, sizeof(local), ADDR_B, PORT);
+	addr_port(remote, sizeof(remote), ADDR_A, RAW_PORT);
+	raw_syn_opts(opts, p->ts_val + 100000, 0);
+	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN, p->snd_nxt + 100000, 0,
+				   opts, sizeof(opts), NULL, 0));
+	ASSERT_EQ(1, raw_recv(p, WAIT_MS, &s));
+	EXPECT_EQ(TCPALT_ACK, s.hdr.flags);
+	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
+	EXPECT_EQ(1, conns_find(PEER_NS, local, remote, "TIME-WAIT", NULL));
+}
+
 /* tw_timeout 2: the entry shows its time left, then goes. */
 TEST_F_TIMEOUT(tw, time_wait_expires, 60)
 {
