@@ -613,8 +613,8 @@ static bool request_rcv(struct sock *sk, struct tcpalt_listener *l,
 }
 
 /*
- * An ACK with no request: a final ACK answering a cookie, if cookies went
- * out lately.  A valid cookie rebuilds the request the SYN would have
+ * An ACK with no request: a final ACK answering a cookie, if cookies are
+ * always on or went out lately.  A valid cookie rebuilds the request the SYN would have
  * made, and the connection is born as from any request.  Returns false
  * when the ACK is not for a cookie, or a forged or stale one.
  */
@@ -627,8 +627,9 @@ static bool cookie_ack(struct sock *sk, struct tcpalt_listener *l,
 	struct tcpalt_cookie_opts opts;
 	struct tcpalt_request req;
 
-	if (!READ_ONCE(tn->sysctl_syncookies) ||
-	    !tcpalt_syncookie_recent(l->cookie_sent) ||
+	int mode = READ_ONCE(tn->sysctl_syncookies);
+
+	if (!mode || (mode == 1 && !tcpalt_syncookie_recent(l->cookie_sent)) ||
 	    (cb->flags & (TCPALT_SYN | TCPALT_RST | TCPALT_FIN)))
 		return false;
 	request_init(sk, &req, skb);

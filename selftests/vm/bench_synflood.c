@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "connlib.h"
@@ -30,11 +31,19 @@ static int cmp_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One client: non-blocking connect, then accepted; its time, or -1. */
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* One client: non-blocking connect, then accepted; its time in us, or -1. */
 static long long one_client(int lfd)
 {
 	int fd = conn_socket(NULL), srv, err;
-	long long start = now_ms(), took = -1;
+	long long start = now_us(), took = -1;
 
 	if (fd < 0)
 		return -1;
@@ -42,7 +51,7 @@ static long long one_client(int lfd)
 	err = sock_connect(fd, ADDR_B, PORT);
 	if ((!err || err == -EINPROGRESS) &&
 	    wait_fd(fd, POLLOUT, TIMEOUT_MS) > 0 && sock_error(fd) == 0)
-		took = now_ms() - start;
+		took = now_us() - start;
 	close(fd);
 	while (wait_fd(lfd, POLLIN, 0) > 0 &&
 	       (srv = accept(lfd, NULL, NULL)) >= 0)
@@ -85,9 +94,9 @@ int main(void)
 	}
 	rate = syn_flood_stop(&f);
 	qsort(times, ok, sizeof(times[0]), cmp_ll);
-	printf("%-7s flood %8.0f SYN/s  connected %3d/%d (%5.1f%%)  median connect %lld ms\n",
+	printf("%-7s flood %8.0f SYN/s  connected %3d/%d (%5.1f%%)  median connect %.3f ms\n",
 	       proto_is_tcp() ? "tcp" : "tcpalt", rate, ok, CLIENTS,
-	       100.0 * ok / CLIENTS, ok ? times[ok / 2] : -1LL);
+	       100.0 * ok / CLIENTS, ok ? times[ok / 2] / 1000.0 : -1.0);
 	close(lfd);
 	topo_teardown();
 	return 0;
