@@ -344,6 +344,9 @@ static const struct {
 	{ "AbortOnClose", "TcpExt:", "TCPAbortOnClose" },
 	{ "AbortOnLinger", "TcpExt:", "TCPAbortOnLinger" },
 	{ "KeepAliveProbes", "TcpExt:", "TCPKeepAlive" },
+	{ "SyncookiesSent", "TcpExt:", "SyncookiesSent" },
+	{ "SyncookiesRecv", "TcpExt:", "SyncookiesRecv" },
+	{ "SyncookiesFailed", "TcpExt:", "SyncookiesFailed" },
 };
 
 /* snmp and netstat: a line of names, then a line of values, per prefix. */
