@@ -274,6 +274,10 @@ TEST_F_TIMEOUT(sc, flood_with_cookies_keeps_serving, 300)
 	EXPECT_GT(most, BACKLOG / 2);
 	if (sent >= 0)
 		EXPECT_LT(sent, proto_stat(PEER_NS, "SyncookiesSent"));
+	/* The flood was logged, naming the port. */
+	if (!proto_is_tcp())
+		EXPECT_EQ(0, run("dmesg | grep -q 'tcpalt: possible SYN flood on port %d, sending cookies'",
+				 PORT));
 	close(lfd);
 }
 
