@@ -117,6 +117,61 @@ TEST(sysctl_out_of_range)
 	EXPECT_EQ(2, after);
 }
 
+/* Every sysctl with its default and range, as the README gives them. */
+static const struct {
+	const char *name;
+	long def, min, max;
+} sysctls[] = {
+	{ "blackhole", 0, 0, 2 },
+	{ "syn_retries", 6, 1, 127 },
+	{ "synack_retries", 5, 1, 127 },
+	{ "retries2", 15, 1, 255 },
+	{ "max_syn_backlog", 4096, 1, 65535 },
+	{ "fin_timeout", 60, 1, 3600 },
+	{ "tw_timeout", 60, 1, 3600 },
+	{ "max_tw_buckets", 262144, 0, 16777216 },
+	{ "tw_reuse", 1, 0, 1 },
+	{ "rfc1337", 1, 0, 1 },
+	{ "max_orphans", 65536, 0, 16777216 },
+	{ "keepalive_time", 7200, 1, 32767 },
+	{ "keepalive_intvl", 75, 1, 32767 },
+	{ "keepalive_probes", 9, 1, 127 },
+	{ "syncookies", 1, 0, 2 },
+};
+
+/*
+ * Each one: the default in a new namespace, both ends of its range
+ * taken, one past either end and a non-number refused with EINVAL and
+ * the value unchanged.
+ */
+TEST(every_sysctl_default_and_range)
+{
+	char text[32];
+	long val;
+	size_t i;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	for (i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++) {
+		const char *name = sysctls[i].name;
+
+		ASSERT_EQ(0, sysctl_get(name, &val)) TH_LOG("%s", name);
+		EXPECT_EQ(sysctls[i].def, val) TH_LOG("%s", name);
+		snprintf(text, sizeof(text), "%ld", sysctls[i].min - 1);
+		EXPECT_EQ(-EINVAL, sysctl_set(name, text)) TH_LOG("%s", name);
+		snprintf(text, sizeof(text), "%ld", sysctls[i].max + 1);
+		EXPECT_EQ(-EINVAL, sysctl_set(name, text)) TH_LOG("%s", name);
+		EXPECT_EQ(-EINVAL, sysctl_set(name, "x")) TH_LOG("%s", name);
+		ASSERT_EQ(0, sysctl_get(name, &val));
+		EXPECT_EQ(sysctls[i].def, val) TH_LOG("%s", name);
+		snprintf(text, sizeof(text), "%ld", sysctls[i].min);
+		EXPECT_EQ(0, sysctl_set(name, text)) TH_LOG("%s", name);
+		snprintf(text, sizeof(text), "%ld", sysctls[i].max);
+		EXPECT_EQ(0, sysctl_set(name, text)) TH_LOG("%s", name);
+		ASSERT_EQ(0, sysctl_get(name, &val));
+		EXPECT_EQ(sysctls[i].max, val) TH_LOG("%s", name);
+	}
+}
+
 /* A namespace's sysctl is its own: a new one starts at the default. */
 TEST(sysctl_per_namespace)
 {
