@@ -148,6 +148,27 @@ struct tcpalt_skb_cb {
 #define TCPALT_SKB_CB(skb) ((struct tcpalt_skb_cb *)&((skb)->cb[0]))
 
 /*
+ * The header of a segment the receive path has parsed into the cb and
+ * pulled to its data: ports from the transport header, the rest from the
+ * cb, no options.
+ */
+static inline void tcpalt_cb_hdr(const struct sk_buff *skb,
+				 struct tcpalt_hdr *hdr)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	const u8 *th = skb_transport_header(skb);
+
+	*hdr = (struct tcpalt_hdr){
+		.sport = tcpalt_get_be16(th),
+		.dport = tcpalt_get_be16(th + 2),
+		.seq = cb->seq,
+		.ack = cb->ack,
+		.flags = cb->flags,
+		.window = cb->window,
+	};
+}
+
+/*
  * Headroom for our header and everything below it.  With it, a full
  * 1448-byte segment and its skb_shared_info just fit a 2 KiB block,
  * which keeps truesize within what the receive window assumes.

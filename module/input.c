@@ -153,10 +153,14 @@ static struct sock *tcpalt_demux(struct net *net, struct sk_buff *skb,
 				sdif);
 	if (sk)
 		return sk;
-	sk = tcpalt_lookup_listener(net, iph->daddr, dport, dif, sdif);
 	tw = tcpalt_tw_lookup(net, iph->saddr, sport, iph->daddr, dport, dif,
 			      sdif);
-	if (tw && tcpalt_tw_rcv(net, tw, skb, hdr, opts, !!sk, isn)) {
+	if (!tw)
+		return tcpalt_lookup_listener(net, iph->daddr, dport, dif, sdif);
+	/* Only a SYN may go on from an entry, and only to a listener. */
+	sk = hdr->flags & TCPALT_SYN ?
+	     tcpalt_lookup_listener(net, iph->daddr, dport, dif, sdif) : NULL;
+	if (tcpalt_tw_rcv(net, tw, skb, hdr, opts, !!sk, isn)) {
 		if (sk)
 			sock_put(sk);
 		*consumed = true;

@@ -354,18 +354,11 @@ void tcpalt_send_active_reset(struct sock *sk)
 void tcpalt_send_reset_to(struct sock *sk, struct sk_buff *in_skb)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(in_skb);
-	const u8 *th = skb_transport_header(in_skb);
-	struct tcpalt_hdr in = {
-		.sport = tcpalt_get_be16(th),
-		.dport = tcpalt_get_be16(th + 2),
-		.seq = cb->seq,
-		.ack = cb->ack,
-		.flags = cb->flags,
-	};
 	struct net *net = sock_net(sk);
 	struct tcpalt_net *tn = tcpalt_net(net);
-	struct tcpalt_hdr rst;
+	struct tcpalt_hdr in, rst;
 
+	tcpalt_cb_hdr(in_skb, &in);
 	tcpalt_rst_reply(&in, cb->end_seq - cb->seq, &rst);
 	if (tcpalt_send_ctl(net, in_skb, &rst))
 		tcpalt_stat_inc(tn, TCPALT_STAT_OUT_RSTS);

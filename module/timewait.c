@@ -548,15 +548,7 @@ bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
-	const u8 *th = skb_transport_header(skb);
-	struct tcpalt_hdr hdr = {
-		.sport = tcpalt_get_be16(th),
-		.dport = tcpalt_get_be16(th + 2),
-		.seq = cb->seq,
-		.ack = cb->ack,
-		.flags = cb->flags,
-		.window = cb->window,
-	};
+	struct tcpalt_hdr hdr;
 	struct tcpalt_opts opts = {
 		.has_ts = cb->has_ts,
 		.tsval = cb->tsval,
@@ -565,6 +557,7 @@ bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_tw *tw;
 	u32 isn;
 
+	tcpalt_cb_hdr(skb, &hdr);
 	rcu_read_lock();
 	tw = tcpalt_tw_lookup(sock_net(sk), iph->saddr, htons(hdr.sport),
 			      iph->daddr, htons(hdr.dport), skb->skb_iif, 0);

@@ -139,6 +139,29 @@ int wait_fd(int fd, short events, int timeout_ms)
 	return n < 0 ? -1 : n ? pfd.revents : 0;
 }
 
+int accept_wait(int lfd, int timeout_ms)
+{
+	if (wait_fd(lfd, POLLIN, timeout_ms) <= 0)
+		return -1;
+	return accept(lfd, NULL, NULL);
+}
+
+int proto_opt_get(int fd, int name)
+{
+	socklen_t len = sizeof(int);
+	int val;
+
+	if (getsockopt(fd, test_proto(), name, &val, &len))
+		return -errno;
+	return val;
+}
+
+int proto_opt_set(int fd, int name, int val)
+{
+	return setsockopt(fd, test_proto(), name, &val, sizeof(val)) ?
+	       -errno : 0;
+}
+
 int conn_listen(const char *ns, const char *addr, unsigned short port,
 		int backlog)
 {

@@ -65,6 +65,13 @@ int peer_port(int fd);
 /* poll() for one fd; revents, 0 on timeout, -1 on error. */
 int wait_fd(int fd, short events, int timeout_ms);
 
+/* accept() on a listener, waiting at most timeout_ms; fd or -1. */
+int accept_wait(int lfd, int timeout_ms);
+
+/* An int option at level test_proto(): its value (or 0), or -errno. */
+int proto_opt_get(int fd, int name);
+int proto_opt_set(int fd, int name, int val);
+
 /*
  * A listener of test_proto() in namespace ns on addr:port (addr NULL:
  * any) with SO_REUSEADDR; fd or -errno.

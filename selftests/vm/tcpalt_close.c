@@ -42,21 +42,6 @@ FIXTURE_TEARDOWN(closing)
 	topo_teardown();
 }
 
-static int int_opt(int fd, int name)
-{
-	socklen_t len = sizeof(int);
-	int val;
-
-	if (getsockopt(fd, test_proto(), name, &val, &len))
-		return -errno;
-	return val;
-}
-
-static int set_opt(int fd, int name, int val)
-{
-	return setsockopt(fd, test_proto(), name, &val, sizeof(val)) ? -errno : 0;
-}
-
 /* The peer of a reset connection: POLLERR, then ECONNRESET. */
 static void expect_reset(struct __test_metadata *_metadata, int fd)
 {
@@ -149,15 +134,15 @@ TEST_F(closing, linger_times_out)
 /* TCP_LINGER2: the sysctl by default, capped at 120 s, -1 allowed. */
 TEST_F(closing, linger2_values)
 {
-	EXPECT_EQ(60, int_opt(self->cli, TCPALT_LINGER2));
-	EXPECT_EQ(0, set_opt(self->cli, TCPALT_LINGER2, 5));
-	EXPECT_EQ(5, int_opt(self->cli, TCPALT_LINGER2));
-	EXPECT_EQ(0, set_opt(self->cli, TCPALT_LINGER2, 1000));
-	EXPECT_EQ(120, int_opt(self->cli, TCPALT_LINGER2));
-	EXPECT_EQ(0, set_opt(self->cli, TCPALT_LINGER2, -5));
-	EXPECT_EQ(-1, int_opt(self->cli, TCPALT_LINGER2));
-	EXPECT_EQ(0, set_opt(self->cli, TCPALT_LINGER2, 0));
-	EXPECT_EQ(60, int_opt(self->cli, TCPALT_LINGER2));
+	EXPECT_EQ(60, proto_opt_get(self->cli, TCPALT_LINGER2));
+	EXPECT_EQ(0, proto_opt_set(self->cli, TCPALT_LINGER2, 5));
+	EXPECT_EQ(5, proto_opt_get(self->cli, TCPALT_LINGER2));
+	EXPECT_EQ(0, proto_opt_set(self->cli, TCPALT_LINGER2, 1000));
+	EXPECT_EQ(120, proto_opt_get(self->cli, TCPALT_LINGER2));
+	EXPECT_EQ(0, proto_opt_set(self->cli, TCPALT_LINGER2, -5));
+	EXPECT_EQ(-1, proto_opt_get(self->cli, TCPALT_LINGER2));
+	EXPECT_EQ(0, proto_opt_set(self->cli, TCPALT_LINGER2, 0));
+	EXPECT_EQ(60, proto_opt_get(self->cli, TCPALT_LINGER2));
 }
 
 /*
@@ -174,7 +159,7 @@ TEST_F_TIMEOUT(closing, linger2_ends_orphaned_fin_wait2, 60)
 
 	if (proto_is_tcp())
 		SKIP(return, "TCP keeps short FIN-WAIT-2 orphans as timewait sockets");
-	ASSERT_EQ(0, set_opt(self->cli, TCPALT_LINGER2, 1));
+	ASSERT_EQ(0, proto_opt_set(self->cli, TCPALT_LINGER2, 1));
 	addr_port(local, sizeof(local), ADDR_A, local_port(self->cli));
 	addr_port(remote, sizeof(remote), ADDR_B, PORT);
 	close(self->cli);

@@ -112,14 +112,6 @@ static int recv_data(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
 	return 1;
 }
 
-/* accept() on a listener, waiting at most timeout_ms. */
-static int accept_wait(int lfd, int timeout_ms)
-{
-	if (wait_fd(lfd, POLLIN, timeout_ms) <= 0)
-		return -1;
-	return accept(lfd, NULL, NULL);
-}
-
 /* recv() of exactly len bytes within timeout_ms; bytes or -errno. */
 static ssize_t recv_wait(int fd, void *buf, size_t len, int timeout_ms)
 {

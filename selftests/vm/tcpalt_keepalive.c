@@ -41,30 +41,14 @@ FIXTURE_TEARDOWN(ka)
 	topo_teardown();
 }
 
-static int set_opt(int fd, int name, int val)
-{
-	return setsockopt(fd, test_proto(), name, &val, sizeof(val)) ?
-	       -errno : 0;
-}
-
-static int get_opt(int fd, int name)
-{
-	socklen_t len = sizeof(int);
-	int val;
-
-	if (getsockopt(fd, test_proto(), name, &val, &len))
-		return -errno;
-	return val;
-}
-
 /* SO_KEEPALIVE with idle, interval and count; 0, or -errno. */
 static int keepalive(int fd, int idle, int intvl, int cnt)
 {
 	int one = 1;
 
-	if (set_opt(fd, TCPALT_KEEPIDLE, idle) ||
-	    set_opt(fd, TCPALT_KEEPINTVL, intvl) ||
-	    set_opt(fd, TCPALT_KEEPCNT, cnt))
+	if (proto_opt_set(fd, TCPALT_KEEPIDLE, idle) ||
+	    proto_opt_set(fd, TCPALT_KEEPINTVL, intvl) ||
+	    proto_opt_set(fd, TCPALT_KEEPCNT, cnt))
 		return -errno;
 	return setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ?
 	       -errno : 0;
@@ -183,8 +167,8 @@ TEST_F_TIMEOUT(ka, user_timeout_aborts, 60)
 	long long aborts = proto_stat(NULL, "UserTimeoutAborts");
 	long long start, took;
 
-	ASSERT_EQ(0, set_opt(self->cli, TCPALT_USER_TIMEOUT, 2000));
-	EXPECT_EQ(2000, get_opt(self->cli, TCPALT_USER_TIMEOUT));
+	ASSERT_EQ(0, proto_opt_set(self->cli, TCPALT_USER_TIMEOUT, 2000));
+	EXPECT_EQ(2000, proto_opt_get(self->cli, TCPALT_USER_TIMEOUT));
 	ASSERT_EQ(0, drop_ingress(NULL, "veth-a"));
 	start = now_ms();
 	ASSERT_EQ(4, send(self->cli, "data", 4, 0));
@@ -202,28 +186,28 @@ TEST_F(ka, options_and_sysctls_reject_bad_values)
 	int fd = self->cli, one = 1;
 	socklen_t len = sizeof(one);
 
-	EXPECT_EQ(7200, get_opt(fd, TCPALT_KEEPIDLE));
-	EXPECT_EQ(75, get_opt(fd, TCPALT_KEEPINTVL));
-	EXPECT_EQ(9, get_opt(fd, TCPALT_KEEPCNT));
-	EXPECT_EQ(0, get_opt(fd, TCPALT_USER_TIMEOUT));
+	EXPECT_EQ(7200, proto_opt_get(fd, TCPALT_KEEPIDLE));
+	EXPECT_EQ(75, proto_opt_get(fd, TCPALT_KEEPINTVL));
+	EXPECT_EQ(9, proto_opt_get(fd, TCPALT_KEEPCNT));
+	EXPECT_EQ(0, proto_opt_get(fd, TCPALT_USER_TIMEOUT));
 
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_KEEPIDLE, 0));
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_KEEPIDLE, 32768));
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_KEEPINTVL, 0));
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_KEEPINTVL, 32768));
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_KEEPCNT, 0));
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_KEEPCNT, 128));
-	EXPECT_EQ(-EINVAL, set_opt(fd, TCPALT_USER_TIMEOUT, -1));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_KEEPIDLE, 0));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_KEEPIDLE, 32768));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_KEEPINTVL, 0));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_KEEPINTVL, 32768));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_KEEPCNT, 0));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_KEEPCNT, 128));
+	EXPECT_EQ(-EINVAL, proto_opt_set(fd, TCPALT_USER_TIMEOUT, -1));
 	EXPECT_EQ(-1, setsockopt(fd, test_proto(), TCPALT_KEEPIDLE, &one, 2));
 	EXPECT_EQ(EINVAL, errno);
 	/* Nothing changed by the failures. */
-	EXPECT_EQ(7200, get_opt(fd, TCPALT_KEEPIDLE));
-	EXPECT_EQ(9, get_opt(fd, TCPALT_KEEPCNT));
+	EXPECT_EQ(7200, proto_opt_get(fd, TCPALT_KEEPIDLE));
+	EXPECT_EQ(9, proto_opt_get(fd, TCPALT_KEEPCNT));
 
-	EXPECT_EQ(0, set_opt(fd, TCPALT_KEEPIDLE, 32767));
-	EXPECT_EQ(32767, get_opt(fd, TCPALT_KEEPIDLE));
-	EXPECT_EQ(0, set_opt(fd, TCPALT_KEEPCNT, 127));
-	EXPECT_EQ(127, get_opt(fd, TCPALT_KEEPCNT));
+	EXPECT_EQ(0, proto_opt_set(fd, TCPALT_KEEPIDLE, 32767));
+	EXPECT_EQ(32767, proto_opt_get(fd, TCPALT_KEEPIDLE));
+	EXPECT_EQ(0, proto_opt_set(fd, TCPALT_KEEPCNT, 127));
+	EXPECT_EQ(127, proto_opt_get(fd, TCPALT_KEEPCNT));
 	EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, len));
 	one = 0;
 	EXPECT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, &len));
@@ -239,8 +223,8 @@ TEST_F(ka, options_and_sysctls_reject_bad_values)
 	EXPECT_EQ(0, proto_sysctl_set(NULL, "keepalive_intvl", "10"));
 	fd = conn_socket(NULL);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(5, get_opt(fd, TCPALT_KEEPCNT));
-	EXPECT_EQ(10, get_opt(fd, TCPALT_KEEPINTVL));
+	EXPECT_EQ(5, proto_opt_get(fd, TCPALT_KEEPCNT));
+	EXPECT_EQ(10, proto_opt_get(fd, TCPALT_KEEPINTVL));
 	close(fd);
 }
 

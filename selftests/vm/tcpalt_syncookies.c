@@ -48,13 +48,6 @@ static int cookies(const char *mode)
 	return proto_sysctl_set(PEER_NS, "syncookies", mode);
 }
 
-static int accept_wait(int lfd, int timeout_ms)
-{
-	if (wait_fd(lfd, POLLIN, timeout_ms) <= 0)
-		return -1;
-	return accept(lfd, NULL, NULL);
-}
-
 static int info(int fd, struct tcpalt_info *ti)
 {
 	socklen_t len = sizeof(*ti);
@@ -244,6 +237,26 @@ static int requests(void)
 }
 
 /*
+ * b's listener, its SYN backlog BACKLOG, syncookies as mode says, under
+ * a flood from now on.  The listener, or -1.
+ */
+static int flooded_listener(const char *mode, struct syn_flood *f)
+{
+	int lfd;
+
+	if (cookies(mode) ||
+	    proto_sysctl_set(PEER_NS, "max_syn_backlog", "64"))
+		return -1;
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, BACKLOG);
+	if (lfd < 0 || syn_flood_start(f, PORT)) {
+		if (lfd >= 0)
+			close(lfd);
+		return -1;
+	}
+	return lfd;
+}
+
+/*
  * syncookies 1 and a flood of spoofed SYNs: the backlog fills, cookies
  * go out, and 20 legitimate connections all get through while it runs.
  * The listener holds no more than its backlog of requests.
@@ -255,11 +268,8 @@ TEST_F_TIMEOUT(sc, flood_with_cookies_keeps_serving, 300)
 	int lfd, i, ok = 0, most = 0, n;
 	double rate;
 
-	ASSERT_EQ(0, cookies("1"));
-	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "max_syn_backlog", "64"));
-	lfd = conn_listen(PEER_NS, ADDR_B, PORT, BACKLOG);
+	lfd = flooded_listener("1", &f);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, syn_flood_start(&f, PORT));
 	usleep(500000);
 	for (i = 0; i < 20; i++) {
 		ok += !legit_connection(lfd);
@@ -292,11 +302,8 @@ TEST_F_TIMEOUT(sc, flood_without_cookies_fills_backlog, 300)
 	struct syn_flood f;
 	int lfd, n;
 
-	ASSERT_EQ(0, cookies("0"));
-	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "max_syn_backlog", "64"));
-	lfd = conn_listen(PEER_NS, ADDR_B, PORT, BACKLOG);
+	lfd = flooded_listener("0", &f);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, syn_flood_start(&f, PORT));
 	sleep(2);
 	n = requests();
 	syn_flood_stop(&f);

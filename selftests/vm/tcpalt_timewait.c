@@ -41,13 +41,6 @@ FIXTURE_TEARDOWN(tw)
 	topo_teardown();
 }
 
-static int accept_wait(int lfd, int timeout_ms)
-{
-	if (wait_fd(lfd, POLLIN, timeout_ms) <= 0)
-		return -1;
-	return accept(lfd, NULL, NULL);
-}
-
 /* Waits for the peer's FIN: recv() returns 0.  0, or -1. */
 static int wait_eof(int fd)
 {
