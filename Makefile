@@ -9,6 +9,7 @@
 #   make check      everything: deps, build, lint, unit tests, and the VM
 #                   selftests on Debian's kernel and on the debug kernel
 #   make check-stock, make check-debug   the same with one VM leg only
+#   make check-full the same, the debug leg at the stock leg's sizes
 #   make vm         a shell in the test VM with the module loaded
 #   make vm-debug   the same on the debug kernel
 #   make demo       a file sent over tcpalt between two namespaces in the VM
@@ -22,7 +23,7 @@ BUILD := build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
 .PHONY: all module symcheck lint sparse checkpatch unit selftests check \
-	check-stock check-debug debug-kernel vm vm-debug demo bench-synflood \
+	check-full check-stock check-debug debug-kernel vm vm-debug demo bench-synflood \
 	deps clean
 
 all: module symcheck
@@ -62,6 +63,9 @@ selftests:
 
 check:
 	scripts/check.sh all
+
+check-full:
+	TCPALT_SCALE=full scripts/check.sh all
 
 check-stock:
 	scripts/check.sh stock

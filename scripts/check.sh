@@ -3,12 +3,20 @@
 #
 # The whole test run: dependencies, build, lint, host unit tests, then the
 # VM selftests in one boot of Debian's kernel (the stock leg) and one of
-# the debug kernel (the debug leg).  Prints one line per test and ends with
-# "N passed, N failed"; exits non-zero when anything failed.
+# the debug kernel (the debug leg).  Prints one line per test, then the
+# wall time of each part, and ends with "N passed, N failed"; exits
+# non-zero when anything failed.  The debug kernel, when it is not cached
+# yet, compiles while the stock leg runs: the stock VM spends much of its
+# time in the tests' waits, which leave the CPUs to the compiler.
 # Usage: check.sh [all|stock|debug]
+# Environment: TCPALT_SCALE=full runs the debug leg at the stock leg's
+# sizes (make check-full).
 set -uo pipefail
 
 legs=${1:-all}
+scale=${TCPALT_SCALE:-}
+kdir=""
+kernel_job=""
 
 cd "$(dirname "$0")/.."
 LOG=build/check
@@ -18,6 +26,34 @@ mkdir -p "$LOG"
 passed=0
 failed=0
 skipped=0
+
+# The parts of the run in order, and the wall time each took.
+parts=()
+declare -A took
+
+# Runs "$@" as the part named $1 and records its wall time.
+timed() {
+	local part=$1 t0=$SECONDS rc
+	shift
+	"$@"
+	rc=$?
+	parts+=("$part")
+	took[$part]=$((SECONDS - t0))
+	return $rc
+}
+
+timing_table() {
+	local part total=0
+	echo "== wall time"
+	for part in "${parts[@]}"; do
+		printf '  %-20s %3dm %02ds\n' "$part" \
+			$((took[$part] / 60)) $((took[$part] % 60))
+	done
+	total=$SECONDS
+	printf '  %-20s %3dm %02ds\n' total $((total / 60)) $((total % 60))
+	[ -z "$kernel_job" ] ||
+		echo "  (the debug kernel build ran beside the stock leg)"
+}
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1"; failed=$((failed + 1)); }
@@ -85,18 +121,42 @@ run_vm() {
 stock_leg() {
 	echo "== VM selftests, stock kernel"
 	step vm-runner-catches-warnings selftests/build/test_vm_verdict.sh
-	run_vm stock -- "sh selftests/vm/run.sh tcpalt.ko"
+	run_vm stock -- "${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh tcpalt.ko"
+}
+
+# The debug kernel, built or taken from the cache, in the background: its
+# directory goes to $LOG/debug-kernel.dir, its wall time to .secs.
+debug_kernel_start() {
+	(
+		t0=$SECONDS
+		scripts/debug-kernel.sh >"$LOG/debug-kernel.dir" \
+			2>"$LOG/debug-kernel.log"
+		rc=$?
+		echo $((SECONDS - t0)) >"$LOG/debug-kernel.secs"
+		exit $rc
+	) &
+	kernel_job=$!
+}
+
+# Waits for debug_kernel_start's job; sets kdir to the kernel's directory.
+debug_kernel_wait() {
+	local rc
+	wait "$kernel_job"
+	rc=$?
+	parts+=("debug kernel build")
+	took["debug kernel build"]=$(cat "$LOG/debug-kernel.secs" 2>/dev/null || echo 0)
+	if [ $rc -ne 0 ]; then
+		fail debug-kernel-build
+		tail -n 40 "$LOG/debug-kernel.log"
+		return 1
+	fi
+	pass debug-kernel-build
+	kdir=$(cat "$LOG/debug-kernel.dir")
 }
 
 debug_leg() {
-	local kdir ko
+	local kdir=$1 ko
 	echo "== VM selftests, debug kernel"
-	if ! kdir=$(scripts/debug-kernel.sh 2>"$LOG/debug-kernel.log"); then
-		fail debug-kernel-build
-		tail -n 40 "$LOG/debug-kernel.log"
-		return
-	fi
-	pass debug-kernel-build
 	if ! ko=$(scripts/build-variant.sh "$kdir" build/debug \
 			2>"$LOG/debug-module.log"); then
 		fail debug-module-build
@@ -106,37 +166,59 @@ debug_leg() {
 	pass debug-module-build
 	run_vm debug --kernel "$kdir/arch/x86/boot/bzImage" \
 		--modules-dir "$kdir/modroot" --module "$ko" --timeout 2400 -- \
-		"sh selftests/vm/run.sh $ko --debug"
-	step debug-leg-catches-faults selftests/build/test_debug_faults.sh "$kdir"
+		"${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh $ko --debug"
+}
+
+fault_boots() {
+	step debug-leg-catches-faults selftests/build/test_debug_faults.sh "$1"
+}
+
+build_and_lint() {
+	step build make --no-print-directory all
+	step symcheck-catches-tcp selftests/build/test_symcheck.sh
+	step sparse make --no-print-directory sparse
+	step checkpatch make --no-print-directory checkpatch
+	# sparse rebuilt the module; make sure the tested one is the plain
+	# build.
+	step rebuild make --no-print-directory all
+}
+
+unit_tests() {
+	if make --no-print-directory -C selftests/unit \
+			>"$LOG/unit-build.log" 2>&1; then
+		run_unit
+	else
+		fail unit-build
+		tail -n 40 "$LOG/unit-build.log"
+	fi
+}
+
+vm_legs() {
+	[ "$legs" = stock ] || debug_kernel_start
+	[ "$legs" = debug ] || timed "stock leg" stock_leg
+	[ "$legs" = stock ] && return
+	debug_kernel_wait || return
+	timed "debug leg" debug_leg "$kdir"
+	timed "fault boots" fault_boots "$kdir"
 }
 
 echo "== dependencies"
-scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+timed dependencies scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "== build and lint"
-step build make --no-print-directory all
-step symcheck-catches-tcp selftests/build/test_symcheck.sh
-step sparse make --no-print-directory sparse
-step checkpatch make --no-print-directory checkpatch
-# sparse rebuilt the module; make sure the tested one is the plain build.
-step rebuild make --no-print-directory all
+timed "build and lint" build_and_lint
 
 echo "== host unit tests"
-if make --no-print-directory -C selftests/unit >"$LOG/unit-build.log" 2>&1; then
-	run_unit
-else
-	fail unit-build
-	tail -n 40 "$LOG/unit-build.log"
-fi
+timed "unit tests" unit_tests
 
 if [ -f tcpalt.ko ] &&
    make --no-print-directory -C selftests/vm >"$LOG/vm-build.log" 2>&1; then
-	[ "$legs" = debug ] || stock_leg
-	[ "$legs" = stock ] || debug_leg
+	vm_legs
 else
 	fail vm-build
 	tail -n 40 "$LOG/vm-build.log"
 fi
 
+timing_table
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

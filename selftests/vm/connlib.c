@@ -7,12 +7,16 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <netinet/ip.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,28 +32,6 @@ int test_proto(void)
 	const char *env = getenv("TCPALT_TEST_PROTO");
 
 	return env && *env ? atoi(env) : IPPROTO_TCPALT;
-}
-
-int ns_enter(const char *ns)
-{
-	static __thread int home = -1;
-	char path[128];
-	int fd, err;
-
-	if (home < 0) {
-		home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (home < 0)
-			return -1;
-	}
-	if (!ns)
-		return setns(home, CLONE_NEWNET) ? -1 : 0;
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err ? -1 : 0;
 }
 
 int socket_in(const char *ns, int type, int proto)
@@ -216,22 +198,6 @@ const char *addr_port(char *buf, size_t size, const char *addr,
 {
 	snprintf(buf, size, "%s:%u", addr, port);
 	return buf;
-}
-
-/* fopen() with the thread in namespace ns (NULL: where it is). */
-static FILE *fopen_in(const char *ns, const char *path)
-{
-	FILE *f;
-
-	if (ns && ns_enter(ns))
-		return NULL;
-	f = fopen(path, "r");
-	if (ns && ns_enter(NULL)) {
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	return f;
 }
 
 static bool parse_tcpalt_line(const char *line, struct conn_entry *e)
@@ -452,32 +418,61 @@ out:
 	return err;
 }
 
+/* "tc -n NS" where ns is set: it enters the namespace as tc starts. */
+static const char *tc_in(char *buf, size_t size, const char *ns)
+{
+	snprintf(buf, size, ns ? "tc -n %s" : "tc", ns);
+	return buf;
+}
+
 int netem_set(const char *ns, const char *dev, const char *args)
 {
-	return run("%s%s tc qdisc replace dev %s root netem %s",
-		   ns ? "ip netns exec " : "", ns ? ns : "", dev, args);
+	char tc[64];
+
+	return run("%s qdisc replace dev %s root netem %s",
+		   tc_in(tc, sizeof(tc), ns), dev, args);
 }
 
 int netem_clear(const char *ns, const char *dev)
 {
-	return run("%s%s tc qdisc del dev %s root 2>/dev/null",
-		   ns ? "ip netns exec " : "", ns ? ns : "", dev);
+	char tc[64];
+
+	return run("%s qdisc del dev %s root 2>/dev/null",
+		   tc_in(tc, sizeof(tc), ns), dev);
 }
 
 int drop_ingress(const char *ns, const char *dev)
 {
-	const char *pre = ns ? "ip netns exec " : "";
+	char tc[64];
 
-	ns = ns ? ns : "";
-	return run("%s%s tc qdisc add dev %s clsact", pre, ns, dev) ||
-	       run("%s%s tc filter add dev %s ingress protocol ip u32 "
-		   "match u32 0 0 action drop", pre, ns, dev) ? -1 : 0;
+	tc_in(tc, sizeof(tc), ns);
+	return run("%s qdisc add dev %s clsact", tc, dev) ||
+	       run("%s filter add dev %s ingress protocol ip u32 "
+		   "match u32 0 0 action drop", tc, dev) ? -1 : 0;
 }
 
 int allow_ingress(const char *ns, const char *dev)
 {
-	return run("%s%s tc qdisc del dev %s clsact", ns ? "ip netns exec " : "",
-		   ns ? ns : "", dev) ? -1 : 0;
+	char tc[64];
+
+	return run("%s qdisc del dev %s clsact",
+		   tc_in(tc, sizeof(tc), ns), dev) ? -1 : 0;
+}
+
+/* As "ethtool -K DEV tx off" in namespace ns: no checksum offload. */
+static int tx_csum_off(const char *ns, const char *dev)
+{
+	struct ethtool_value off = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	struct ifreq ifr = { .ifr_data = (void *)&off };
+	int fd = socket_in(ns, SOCK_DGRAM, 0);
+	int err;
+
+	if (fd < 0)
+		return -1;
+	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+	err = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	return err ? -1 : 0;
 }
 
 int quiet_ns_a(void)
@@ -486,8 +481,7 @@ int quiet_ns_a(void)
 	 * Over veth, TCP and tcpalt leave the checksum to an offload that
 	 * never happens; a raw socket would see it unfinished.
 	 */
-	if (run("ip netns exec " PEER_NS " ethtool -K veth-b tx off "
-		">/dev/null"))
+	if (tx_csum_off(PEER_NS, "veth-b"))
 		return -1;
 	if (!proto_is_tcp())
 		return sysctl_set("blackhole", "2") ? -1 : 0;

@@ -33,12 +33,6 @@ static inline bool proto_is_tcp(void)
 	return test_proto() == IPPROTO_TCP;
 }
 
-/*
- * Moves the calling thread into namespace ns (NULL: back to a); 0 or -1.
- * Namespace a is remembered at the first call, which must come from a.
- */
-int ns_enter(const char *ns);
-
 /* A socket of any kind made in namespace ns; fd or -1. */
 int socket_in(const char *ns, int type, int proto);
 

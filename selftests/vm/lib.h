@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <linux/tcpalt.h>
 
 #include "segment.h"
@@ -24,6 +25,29 @@
 
 int topo_setup(void);
 void topo_teardown(void);
+
+/*
+ * Moves the calling thread into namespace ns (NULL: back to a); 0 or -1.
+ * Namespace a is remembered at the first call, which must come from a.
+ */
+int ns_enter(const char *ns);
+
+/* fopen(path, "r") with the thread in namespace ns (NULL: where it is). */
+FILE *fopen_in(const char *ns, const char *path);
+
+/* Writes text to a /proc or /sys file in namespace ns; 0 or -errno. */
+int write_in(const char *ns, const char *path, const char *text);
+
+/* Sets a link of the current namespace up, as "ip link set DEV up". */
+int link_up(const char *dev);
+
+/*
+ * The size of a test whose cost is its size: the full size the protocol's
+ * requirements ask for, or, when run.sh says TCPALT_SCALE=debug (the debug
+ * leg, where KASAN makes every segment some ten times dearer), a smaller
+ * one that still takes every path the full one takes.
+ */
+long test_size(long full, long debug);
 
 /* Runs a shell command; returns its exit status, or -1. */
 int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -58,5 +82,6 @@ long long stat_get(const char *ns, const char *name);
 /* Reads and writes an integer sysctl; write returns 0 or -errno. */
 int sysctl_get(const char *name, long *val);
 int sysctl_set(const char *name, const char *text);
+int sysctl_set_in(const char *ns, const char *name, const char *text);
 
 #endif /* _TCPALT_SELFTEST_LIB_H */

@@ -4,7 +4,9 @@
 # Runs every VM selftest in the guest, as TAP.  The module tests reload
 # tcpalt.ko and need it unused, so they go first: orphans that other
 # tests leave hold the module until they end.  On the debug kernel,
-# --debug adds its own verdicts: kmemleak and lockdep.
+# --debug adds its own verdicts, kmemleak and lockdep, and runs the tests
+# whose cost is their size at the debug leg's sizes (lib.h's test_size())
+# unless TCPALT_SCALE=full asks for the full ones.
 # Usage: run.sh MODULE.ko [--debug]
 set -u
 
@@ -14,6 +16,7 @@ cd "$(dirname "$0")"
 debug=${2:-}
 if [ "$debug" = --debug ]; then
 	export TCPALT_DEBUG_KERNEL=1
+	export TCPALT_SCALE=${TCPALT_SCALE:-debug}
 	./debug-checks.sh begin
 fi
 

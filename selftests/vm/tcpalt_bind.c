@@ -15,6 +15,8 @@
 #include "kselftest_harness.h"
 #include "lib.h"
 
+#define PORT_RANGE	"/proc/sys/net/ipv4/ip_local_port_range"
+
 static int tcpalt_socket(void)
 {
 	return socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
@@ -52,7 +54,7 @@ FIXTURE(bind) {
 FIXTURE_SETUP(bind)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, run("ip link set lo up"));
+	ASSERT_EQ(0, link_up("lo"));
 	self->a = tcpalt_socket();
 	self->b = tcpalt_socket();
 	ASSERT_LE(0, self->a);
@@ -123,7 +125,7 @@ TEST_F(bind, reuseaddr_needs_both)
  */
 TEST_F(bind, ephemeral_ignores_reuseaddr)
 {
-	ASSERT_EQ(0, run("sysctl -qw net.ipv4.ip_local_port_range='40000 40000'"));
+	ASSERT_EQ(0, write_in(NULL, PORT_RANGE, "40000 40000"));
 	set_reuseaddr(self->a);
 	set_reuseaddr(self->b);
 	ASSERT_EQ(0, bind_to(self->a, "0.0.0.0", 0));
@@ -160,7 +162,7 @@ TEST_F(bind, ephemeral_ports_fill_the_range)
 {
 	int fds[8], i, j, port;
 
-	ASSERT_EQ(0, run("sysctl -qw net.ipv4.ip_local_port_range='40000 40007'"));
+	ASSERT_EQ(0, write_in(NULL, PORT_RANGE, "40000 40007"));
 	for (i = 0; i < 8; i++) {
 		fds[i] = tcpalt_socket();
 		ASSERT_EQ(0, bind_to(fds[i], "0.0.0.0", 0));
@@ -181,7 +183,7 @@ TEST_F(bind, ephemeral_ports_are_random)
 {
 	int seen[1000] = { 0 }, distinct = 0, i, port;
 
-	ASSERT_EQ(0, run("sysctl -qw net.ipv4.ip_local_port_range='41000 41999'"));
+	ASSERT_EQ(0, write_in(NULL, PORT_RANGE, "41000 41999"));
 	for (i = 0; i < 20; i++) {
 		close(self->a);
 		self->a = tcpalt_socket();

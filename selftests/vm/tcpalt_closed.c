@@ -137,20 +137,17 @@ TEST_F(closed, blackhole_sysctl)
 	size_t dlen;
 	bool csum_ok;
 
-	ASSERT_EQ(0, run("ip netns exec " PEER_NS
-			 " sysctl -qw net.tcpalt.blackhole=1"));
+	ASSERT_EQ(0, sysctl_set_in(PEER_NS, "blackhole", "1"));
 	EXPECT_EQ(0, exchange(self->raw, &syn, &got, &dlen, &csum_ok));
 	EXPECT_EQ(1, exchange(self->raw, &ack, &got, &dlen, &csum_ok));
 	EXPECT_EQ(TCPALT_RST, got.flags);
 
-	ASSERT_EQ(0, run("ip netns exec " PEER_NS
-			 " sysctl -qw net.tcpalt.blackhole=2"));
+	ASSERT_EQ(0, sysctl_set_in(PEER_NS, "blackhole", "2"));
 	EXPECT_EQ(0, exchange(self->raw, &syn, &got, &dlen, &csum_ok));
 	EXPECT_EQ(0, exchange(self->raw, &ack, &got, &dlen, &csum_ok));
 	EXPECT_EQ(drops + 3, stat_get(PEER_NS, "BlackholeDrops"));
 
-	ASSERT_EQ(0, run("ip netns exec " PEER_NS
-			 " sysctl -qw net.tcpalt.blackhole=0"));
+	ASSERT_EQ(0, sysctl_set_in(PEER_NS, "blackhole", "0"));
 	EXPECT_EQ(1, exchange(self->raw, &syn, &got, &dlen, &csum_ok));
 }
 

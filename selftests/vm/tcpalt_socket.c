@@ -55,7 +55,7 @@ TEST(dgram_refused)
 /* A namespace of the test's own with loopback up. */
 static int own_netns(void)
 {
-	return unshare(CLONE_NEWNET) || run("ip link set lo up") ? -1 : 0;
+	return unshare(CLONE_NEWNET) || link_up("lo") ? -1 : 0;
 }
 
 /*
@@ -248,7 +248,7 @@ TEST(kernel_tcp_unaffected)
 	int lfd, cfd, afd;
 	char buf[6] = "";
 
-	ASSERT_EQ(0, run("ip link set lo up"));
+	ASSERT_EQ(0, link_up("lo"));
 	lfd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, sizeof(sin)));

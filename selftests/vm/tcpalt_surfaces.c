@@ -72,8 +72,7 @@ TEST(proc_is_per_namespace)
 	FILE *f;
 
 	ASSERT_EQ(0, topo_setup());
-	ASSERT_EQ(0, run("ip netns exec " PEER_NS
-			 " sysctl -qw net.tcpalt.blackhole=0"));
+	ASSERT_EQ(0, sysctl_set_in(PEER_NS, "blackhole", "0"));
 	raw = raw_open(IPPROTO_TCPALT);
 	ASSERT_LE(0, raw);
 	ASSERT_EQ(0, seg_send(raw, IPPROTO_TCPALT, &syn));
