@@ -17,7 +17,8 @@
 #include "tcpalt.h"
 
 /*
- * DESIGN.md's budget for a connected socket, on the kernel it is for:
+ * The memory budget of a connected socket (README, "Decisions"), on the
+ * kernel it is for:
  * lock debugging makes every lock in it, and so the socket, larger.
  */
 #ifndef CONFIG_DEBUG_LOCK_ALLOC

@@ -16,9 +16,9 @@ static struct proc_dir_entry *tcpalt_proc_link;
 
 /*
  * The connection list, one line per listener, request, connection and
- * TIME-WAIT entry: the fields of DESIGN.md section 7.  Produced in one
- * pass under RCU;
- * the fields of a connection are read without its lock, as netstat's
+ * TIME-WAIT entry: addresses, state, queues, the pending timer, uid and
+ * inode, as the README's procfs section lists them.  Produced in one pass
+ * under RCU; the fields of a connection are read without its lock, as netstat's
  * are, so a line may mix values from either side of a segment.
  */
 static const char *const timer_names[] = {

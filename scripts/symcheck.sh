@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fails when an object imports any of Linux TCP's functions: tcpalt keeps
-# its own tables, handshakes, cookies and timers (DESIGN.md, decision 4).
+# its own tables, handshakes, cookies and timers (README, "Decisions").
 # Usage: symcheck.sh OBJECT...
 set -euo pipefail
 
