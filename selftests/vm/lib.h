@@ -42,6 +42,17 @@ int write_in(const char *ns, const char *path, const char *text);
 int link_up(const char *dev);
 
 /*
+ * Timing tolerances.  The VM is emulated (TCG) on two vCPUs, and the debug
+ * leg adds KASAN: a thread can be held off a CPU for seconds.  So a test
+ * that times something bounds it from below by the protocol's own clock
+ * (a timer cannot fire early; the margin under its nominal value covers
+ * jiffies rounding and the moment the test's own clock was read), and
+ * from above only loosely, to tell "fired" from "never fired" or "fired
+ * at the wrong backoff".  Each such assertion says its margins and why
+ * where it is made.
+ */
+
+/*
  * The size of a test whose cost is its size: the full size the protocol's
  * requirements ask for, or, when run.sh says TCPALT_SCALE=debug (the debug
  * leg, where KASAN makes every segment some ten times dearer), a smaller

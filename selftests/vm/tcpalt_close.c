@@ -108,6 +108,10 @@ TEST_F(closing, linger_returns_when_acked)
 	close(self->cli);
 	self->cli = -1;
 	t = now_ms() - t0;
+	/*
+	 * The linger time is 5 s: anything under 4 s shows close() returned
+	 * on the FIN's ACK, with a second of margin for a slow drain.
+	 */
 	EXPECT_GT(4000, t) TH_LOG("close() took %lld ms", t);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -127,6 +131,10 @@ TEST_F(closing, linger_times_out)
 	close(self->cli);
 	self->cli = -1;
 	t = now_ms() - t0;
+	/*
+	 * The linger time, 1 s, less 100 ms for jiffies rounding; at most
+	 * 5 s, as a stalled VM may hold close() past its timer by seconds.
+	 */
 	EXPECT_LE(900, t) TH_LOG("close() took %lld ms", t);
 	EXPECT_GE(5000, t) TH_LOG("close() took %lld ms", t);
 }
@@ -313,6 +321,7 @@ TEST_F_TIMEOUT(closing, orphaned_fin_wait2_ends_after_fin_timeout, 60)
 	ASSERT_EQ(1, conns_wait(NULL, a_end, b_end, "FIN-WAIT-2", 1, WAIT_MS,
 				&e));
 	EXPECT_STREQ("fin_wait2", e.timer);
+	/* Armed with fin_timeout, 2 s: it can only have run down since. */
 	EXPECT_LE(e.timer_ms, 2000);
 	EXPECT_EQ(orphaned + 1, proto_stat(NULL, "Orphaned"));
 	EXPECT_EQ(1, proto_stat(NULL, "CurrOrphans"));

@@ -488,6 +488,7 @@ TEST_F_TIMEOUT(hs, connection_refused, 60)
 	ASSERT_LE(0, fd);
 	start = now_ms();
 	EXPECT_EQ(-ECONNREFUSED, sock_connect(fd, ADDR_B, PORT_B));
+	/* At once, not after a SYN retransmission (1 s): that is the bound. */
 	EXPECT_GT(1000, now_ms() - start);
 	close(fd);
 
@@ -535,6 +536,10 @@ TEST_F_TIMEOUT(hs, connect_timeout, 90)
 	ASSERT_LE(0, fd);
 	t1 = timed_connect(fd, &err);
 	EXPECT_EQ(-ETIMEDOUT, err);
+	/*
+	 * Two retransmissions, 1 s then 2 s, and 4 s more: 7 s nominal.  5 s
+	 * shows the backoff doubled; 15 s, that it did not double twice more.
+	 */
 	EXPECT_LE(5000, t1);
 	EXPECT_GE(15000, t1);
 	close(fd);
@@ -545,6 +550,7 @@ TEST_F_TIMEOUT(hs, connect_timeout, 90)
 				sizeof(one)));
 	t2 = timed_connect(fd, &err);
 	EXPECT_EQ(-ETIMEDOUT, err);
+	/* One retransmission: 3 s nominal, and a whole step under t1. */
 	EXPECT_LE(2000, t2);
 	EXPECT_GT(t1 - 2000, t2) TH_LOG("%lld ms, then %lld ms", t1, t2);
 	close(fd);
@@ -642,6 +648,7 @@ TEST_F_TIMEOUT(hs, synack_retransmission, 60)
 	       now_ms() < end)
 		usleep(50000);
 	EXPECT_EQ(0, n);
+	/* Dropped only after the last SYN,ACK's 4 s wait: 1 + 2 + 4 s. */
 	EXPECT_LE(at[0] + 6000, now_ms());
 	close(lfd);
 }

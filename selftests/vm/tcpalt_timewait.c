@@ -259,6 +259,7 @@ TEST_F_TIMEOUT(tw, time_wait_expires, 60)
 	ASSERT_EQ(1, conns_wait(NULL, local, remote, "TIME-WAIT", 1, WAIT_MS,
 				&e));
 	EXPECT_STREQ("timewait", e.timer);
+	/* Armed with tw_timeout, 2 s: it can only have run down since. */
 	EXPECT_GT(e.timer_ms, 0);
 	EXPECT_LE(e.timer_ms, 2000);
 	EXPECT_EQ(1, proto_stat(NULL, "CurrTimeWait"));
