@@ -6,8 +6,9 @@
 # the debug kernel (the debug leg).  Prints one line per test, then the
 # wall time of each part, and ends with "N passed, N failed"; exits
 # non-zero when anything failed.  The debug kernel, when it is not cached
-# yet, compiles while the stock leg runs: the stock VM spends much of its
-# time in the tests' waits, which leave the CPUs to the compiler.
+# yet, compiles while the module is built and linted and the stock leg
+# runs: checkpatch uses one CPU, and the stock VM spends much of its time
+# in the tests' waits.
 # Usage: check.sh [all|stock|debug]
 # Environment: TCPALT_SCALE=full runs the debug leg at the stock leg's
 # sizes (make check-full).
@@ -17,6 +18,7 @@ legs=${1:-all}
 scale=${TCPALT_SCALE:-}
 kdir=""
 kernel_job=""
+debug_t0=0
 
 cd "$(dirname "$0")/.."
 LOG=build/check
@@ -52,7 +54,7 @@ timing_table() {
 	total=$SECONDS
 	printf '  %-20s %3dm %02ds\n' total $((total / 60)) $((total % 60))
 	[ -z "$kernel_job" ] ||
-		echo "  (the debug kernel build ran beside the stock leg)"
+		echo "  (the debug kernel build ran beside the parts before the debug leg)"
 }
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -96,12 +98,23 @@ run_unit() {
 	done
 }
 
-# One boot of the VM running every selftest: run_vm LEG VM-RUN-ARGS...
-run_vm() {
-	local leg=$1 log=$LOG/vm-$1.log rc
+# One boot of the VM running every selftest, in the background:
+# vm_start LEG VM-RUN-ARGS...; vm_finish LEG waits for it and counts.
+declare -A vm_job
+vm_start() {
+	local leg=$1
 	shift
-	scripts/vm-run.sh "$@" >"$log" 2>&1
-	rc=$?
+	(
+		scripts/vm-run.sh "$@" >"$LOG/vm-$leg.log" 2>&1
+		echo $? >"$LOG/vm-$leg.rc"
+	) &
+	vm_job[$leg]=$!
+}
+
+vm_finish() {
+	local leg=$1 log=$LOG/vm-$1.log rc
+	wait "${vm_job[$leg]}"
+	rc=$(cat "$LOG/vm-$leg.rc")
 	tally_tap "$leg/" < <(tr -d '\r' <"$log")
 	# vm-run.sh ends with "VM: rc=N in S s"; any other "VM:" line is
 	# the VM's own verdict: a warning in the kernel log, a bad taint, a
@@ -109,7 +122,7 @@ run_vm() {
 	if grep '^VM: ' "$log" | grep -qv '^VM: rc='; then
 		fail "$leg: boot and kernel log"
 		grep '^VM: ' "$log" | sed 's/^/    /'
-	elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+	elif [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$log"; then
 		fail "$leg: selftests exit status $rc"
 		tail -n 60 "$log" | sed 's/^/    /'
 	else
@@ -121,7 +134,9 @@ run_vm() {
 stock_leg() {
 	echo "== VM selftests, stock kernel"
 	step vm-runner-catches-warnings selftests/build/test_vm_verdict.sh
-	run_vm stock -- "${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh tcpalt.ko"
+	vm_start stock -- \
+		"${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh tcpalt.ko"
+	vm_finish stock
 }
 
 # The debug kernel, built or taken from the cache, in the background: its
@@ -154,19 +169,27 @@ debug_kernel_wait() {
 	kdir=$(cat "$LOG/debug-kernel.dir")
 }
 
-debug_leg() {
-	local kdir=$1 ko
-	echo "== VM selftests, debug kernel"
+# The debug module, then the debug VM in the background.
+debug_leg_start() {
+	local ko
+	debug_t0=$SECONDS
 	if ! ko=$(scripts/build-variant.sh "$kdir" build/debug \
 			2>"$LOG/debug-module.log"); then
 		fail debug-module-build
 		tail -n 40 "$LOG/debug-module.log"
-		return
+		return 1
 	fi
 	pass debug-module-build
-	run_vm debug --kernel "$kdir/arch/x86/boot/bzImage" \
+	vm_start debug --kernel "$kdir/arch/x86/boot/bzImage" \
 		--modules-dir "$kdir/modroot" --module "$ko" --timeout 2400 -- \
 		"${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh $ko --debug"
+}
+
+debug_leg_finish() {
+	echo "== VM selftests, debug kernel"
+	vm_finish debug
+	parts+=("debug leg")
+	took["debug leg"]=$((SECONDS - debug_t0))
 }
 
 fault_boots() {
@@ -193,17 +216,30 @@ unit_tests() {
 	fi
 }
 
+# TCPALT_LEGS=together boots the debug VM beside the stock one when the
+# debug kernel is ready by then (it is when cached); serial, the default,
+# runs them one after the other.
 vm_legs() {
-	[ "$legs" = stock ] || debug_kernel_start
+	local together=${TCPALT_LEGS:-serial}
+
+	if [ "$legs" = all ] && [ "$together" = together ]; then
+		debug_kernel_wait || { timed "stock leg" stock_leg; return; }
+		debug_leg_start
+		timed "stock leg" stock_leg
+		[ -n "${vm_job[debug]:-}" ] && debug_leg_finish
+		timed "fault boots" fault_boots "$kdir"
+		return
+	fi
 	[ "$legs" = debug ] || timed "stock leg" stock_leg
 	[ "$legs" = stock ] && return
 	debug_kernel_wait || return
-	timed "debug leg" debug_leg "$kdir"
+	debug_leg_start && debug_leg_finish
 	timed "fault boots" fault_boots "$kdir"
 }
 
-echo "== dependencies"
-timed dependencies scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+# The debug kernel compiles from here on, beside the build, the lint and
+# the stock leg: checkpatch and the VM's waits leave a CPU free.
+[ "$legs" = stock ] || debug_kernel_start
 
 echo "== build and lint"
 timed "build and lint" build_and_lint

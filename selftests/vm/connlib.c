@@ -380,6 +380,16 @@ long long proto_stat(const char *ns, const char *name)
 	return val;
 }
 
+long long proto_stat_wait(const char *ns, const char *name, long long want,
+			  int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms, val;
+
+	while ((val = proto_stat(ns, name)) != want && now_ms() < end)
+		usleep(20000);
+	return val;
+}
+
 int proto_sysctl_set(const char *ns, const char *name, const char *val)
 {
 	static const char *const tcp_names[][2] = {

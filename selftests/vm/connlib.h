@@ -130,6 +130,15 @@ const char *addr_port(char *buf, size_t size, const char *addr,
 long long proto_stat(const char *ns, const char *name);
 
 /*
+ * Waits up to timeout_ms for proto_stat(ns, name) to read want; returns
+ * the last value read.  For the gauges (CurrTimeWait, CurrOrphans): they
+ * count objects until they are freed, an RCU grace period after they
+ * leave conns.
+ */
+long long proto_stat_wait(const char *ns, const char *name, long long want,
+			  int timeout_ms);
+
+/*
  * Writes sysctl name (tcpalt's name, e.g. "syn_retries") in namespace ns;
  * for TCP the net.ipv4.tcp_ one of the same meaning.  0 or -errno.
  */

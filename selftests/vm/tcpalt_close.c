@@ -326,7 +326,7 @@ TEST_F_TIMEOUT(closing, orphaned_fin_wait2_ends_after_fin_timeout, 60)
 	EXPECT_EQ(orphaned + 1, proto_stat(NULL, "Orphaned"));
 	EXPECT_EQ(1, proto_stat(NULL, "CurrOrphans"));
 	EXPECT_EQ(0, conns_wait(NULL, a_end, b_end, NULL, 0, 10000, NULL));
-	EXPECT_EQ(0, proto_stat(NULL, "CurrOrphans"));
+	EXPECT_EQ(0, proto_stat_wait(NULL, "CurrOrphans", 0, WAIT_MS));
 }
 
 /*
@@ -355,7 +355,7 @@ TEST_F_TIMEOUT(closing, max_orphans_resets_instead, 60)
 	EXPECT_NE(0, ev & POLLERR);
 	EXPECT_EQ(EPIPE, sock_error(self->srv));
 	EXPECT_EQ(over + 1, proto_stat(NULL, "OrphanOverflow"));
-	EXPECT_EQ(0, proto_stat(NULL, "CurrOrphans"));
+	EXPECT_EQ(0, proto_stat_wait(NULL, "CurrOrphans", 0, WAIT_MS));
 }
 
 TEST_HARNESS_MAIN

@@ -267,7 +267,7 @@ TEST_F_TIMEOUT(tw, time_wait_expires, 60)
 	/* Not before its deadline (less the time to see it appear). */
 	EXPECT_GE(now_ms() - start, 1500);
 	EXPECT_EQ(reaped + 1, proto_stat(NULL, "TimeWaitReaped"));
-	EXPECT_EQ(0, proto_stat(NULL, "CurrTimeWait"));
+	EXPECT_EQ(0, proto_stat_wait(NULL, "CurrTimeWait", 0, WAIT_MS));
 }
 
 /* Connects from ADDR_A:cport to ADDR_B:PORT; the socket, or -1. */
