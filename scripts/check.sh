@@ -134,7 +134,7 @@ vm_finish() {
 stock_leg() {
 	echo "== VM selftests, stock kernel"
 	step vm-runner-catches-warnings selftests/build/test_vm_verdict.sh
-	vm_start stock -- \
+	vm_start stock --timeout 2400 -- \
 		"${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh tcpalt.ko"
 	vm_finish stock
 }
