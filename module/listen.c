@@ -10,8 +10,12 @@
  *
  * All of it runs under the listener's own spinlock, not the socket lock,
  * so segments for a listener never wait on the socket backlog while a
- * user sits in accept().  The listener structure is freed after a grace
- * period, as the receive path finds it under RCU.
+ * user sits in accept().
+ *
+ * tcpalt_sock.listener is set and cleared under the socket lock, and read
+ * under it (listener_locked()) or under RCU (listener_rcu()): the receive
+ * path, procfs and poll(), which a shutdown() from another thread may
+ * race.  The structure is freed after a grace period.
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
@@ -69,9 +73,17 @@ static_assert(sizeof(struct tcpalt_request) <= 128);
 
 static struct kmem_cache *request_cache;
 
-static inline struct tcpalt_listener *listener_of(const struct sock *sk)
+/* The listener, for the holder of the socket lock. */
+static inline struct tcpalt_listener *listener_locked(const struct sock *sk)
 {
-	return rcu_dereference_check(tcpalt_sk(sk)->listener, 1);
+	return rcu_dereference_protected(tcpalt_sk(sk)->listener,
+					 lockdep_sock_is_held(sk));
+}
+
+/* The listener, in an RCU read-side section. */
+static inline struct tcpalt_listener *listener_rcu(const struct sock *sk)
+{
+	return rcu_dereference(tcpalt_sk(sk)->listener);
 }
 
 static u32 request_hash(const struct tcpalt_listener *l, __be32 raddr,
@@ -240,7 +252,7 @@ int tcpalt_listen_start(struct sock *sk, int backlog)
 void tcpalt_listen_resize(struct sock *sk, int backlog)
 {
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
-	struct tcpalt_listener *l = listener_of(sk);
+	struct tcpalt_listener *l = listener_locked(sk);
 
 	spin_lock_bh(&l->lock);
 	l->max_requests = clamp_t(int, backlog, 1,
@@ -259,7 +271,7 @@ static void listener_free(struct rcu_head *head)
  */
 void tcpalt_listen_stop(struct sock *sk)
 {
-	struct tcpalt_listener *l = listener_of(sk);
+	struct tcpalt_listener *l = listener_locked(sk);
 	struct tcpalt_request *req;
 	struct tcpalt_sock *child;
 	struct hlist_node *tmp;
@@ -288,16 +300,33 @@ void tcpalt_listen_stop(struct sock *sk)
 	}
 }
 
+/*
+ * poll(): the listener may be stopped, and its structure freed, under
+ * us, by a shutdown() from another thread.
+ */
 bool tcpalt_accept_queue_empty(const struct sock *sk)
 {
-	struct tcpalt_listener *l = listener_of(sk);
+	struct tcpalt_listener *l;
+	bool empty;
+
+	rcu_read_lock();
+	l = listener_rcu(sk);
+	empty = !l || list_empty_careful(&l->accept_queue);
+	rcu_read_unlock();
+	return empty;
+}
+
+/* As tcpalt_accept_queue_empty(), for the holder of the socket lock. */
+static bool accept_queue_empty_locked(const struct sock *sk)
+{
+	struct tcpalt_listener *l = listener_locked(sk);
 
 	return !l || list_empty_careful(&l->accept_queue);
 }
 
 static struct sock *accept_dequeue(struct sock *sk)
 {
-	struct tcpalt_listener *l = listener_of(sk);
+	struct tcpalt_listener *l = listener_locked(sk);
 	struct tcpalt_sock *child = NULL;
 
 	spin_lock_bh(&l->lock);
@@ -317,7 +346,7 @@ static int accept_wait(struct sock *sk, long timeo)
 	int err = 0;
 
 	add_wait_queue_exclusive(sk_sleep(sk), &wait);
-	while (tcpalt_accept_queue_empty(sk)) {
+	while (accept_queue_empty_locked(sk)) {
 		if (!timeo) {
 			err = -EAGAIN;
 			break;
@@ -652,11 +681,11 @@ static bool cookie_ack(struct sock *sk, struct tcpalt_listener *l,
 	return true;
 }
 
-/* A segment for a listener, in softirq; the skb is consumed. */
+/* A segment for a listener, in softirq under RCU; the skb is consumed. */
 void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
-	struct tcpalt_listener *l = listener_of(sk);
+	struct tcpalt_listener *l = listener_rcu(sk);
 	const u8 *th = skb_transport_header(skb);
 	bool kept = false, promoted = false;
 	struct tcpalt_request *req;
@@ -688,10 +717,10 @@ out:
 		consume_skb(skb);
 }
 
-/* /proc/tcpalt/conns: one line per request of the listener. */
+/* /proc/tcpalt/conns, under RCU: one line per request of the listener. */
 void tcpalt_listener_show(struct sock *sk, struct seq_file *seq)
 {
-	struct tcpalt_listener *l = listener_of(sk);
+	struct tcpalt_listener *l = listener_rcu(sk);
 	struct tcpalt_request *req;
 	unsigned int i;
 
