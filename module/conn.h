@@ -323,7 +323,7 @@ void tcpalt_listen_exit(void);
 int tcpalt_listen_start(struct sock *sk, int backlog);
 void tcpalt_listen_resize(struct sock *sk, int backlog);
 void tcpalt_listen_stop(struct sock *sk);
-void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb);
+struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb);
 struct sock *tcpalt_accept(struct sock *sk, int flags, int *err, bool kern);
 bool tcpalt_accept_queue_empty(const struct sock *sk);
 void tcpalt_listener_show(struct sock *sk, struct seq_file *seq);

@@ -591,6 +591,7 @@ static bool request_promote(struct sock *sk, struct tcpalt_listener *l,
 		return false;
 	}
 	__acquire(&child->sk_lock.slock);	/* sk_clone_lock() took it */
+	/* In the connection table from here: the caller drops the request after. */
 	child_setup(child, sk, req, skb);
 	list_add_tail(&tcpalt_sk(child)->accept_node, &l->accept_queue);
 	sk_acceptq_added(sk);
@@ -681,14 +682,38 @@ static bool cookie_ack(struct sock *sk, struct tcpalt_listener *l,
 	return true;
 }
 
-/* A segment for a listener, in softirq under RCU; the skb is consumed. */
-void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
+/*
+ * The child a segment with no request is for, with a reference, if the
+ * final ACK on another CPU made it after this segment missed it in the
+ * connection table.  Under l->lock: the child went into the table
+ * before its request left the hash, both under the lock, so a request
+ * gone for a promotion means its child is there to find.
+ */
+static struct sock *listener_raced_child(struct sock *sk,
+					 const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const u8 *th = skb_transport_header(skb);
+
+	return tcpalt_lookup_conn(sock_net(sk), iph->saddr,
+				  htons(tcpalt_get_be16(th)), iph->daddr,
+				  htons(tcpalt_get_be16(th + 2)),
+				  inet_iif(skb), inet_sdif(skb));
+}
+
+/*
+ * A segment for a listener, in softirq under RCU.  Returns, with a
+ * reference, the child the caller must hand the segment to instead;
+ * otherwise the skb is consumed.
+ */
+struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	struct tcpalt_listener *l = listener_rcu(sk);
 	const u8 *th = skb_transport_header(skb);
 	bool kept = false, promoted = false;
 	struct tcpalt_request *req;
+	struct sock *child = NULL;
 
 	if (!l)
 		goto out;
@@ -697,6 +722,11 @@ void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb)
 		goto unlock;
 	req = request_find(l, ip_hdr(skb)->daddr, ip_hdr(skb)->saddr,
 			   htons(tcpalt_get_be16(th)));
+	if (!req) {
+		child = listener_raced_child(sk, skb);
+		if (child)
+			goto unlock;
+	}
 	if (req && !(cb->flags & TCPALT_SYN)) {
 		kept = request_rcv(sk, l, req, skb, &promoted);
 	} else if (cb->flags & TCPALT_RST) {
@@ -712,9 +742,12 @@ unlock:
 	spin_unlock(&l->lock);
 	if (promoted)
 		sk->sk_data_ready(sk);
+	if (child)
+		return child;
 out:
 	if (!kept)
 		consume_skb(skb);
+	return NULL;
 }
 
 /* /proc/tcpalt/conns, under RCU: one line per request of the listener. */
