@@ -218,7 +218,6 @@ const struct tcpalt_rto_params *tcpalt_rto_params(void);
 void tcpalt_conn_init(struct sock *sk);
 void tcpalt_set_state(struct sock *sk, int state);
 void tcpalt_done(struct sock *sk);
-void tcpalt_reset(struct sock *sk, int err);
 void tcpalt_purge_queues(struct sock *sk);
 void tcpalt_destroy(struct sock *sk);
 void tcpalt_child_init(struct sock *child, const struct sock *parent);
