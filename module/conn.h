@@ -218,7 +218,6 @@ const struct tcpalt_rto_params *tcpalt_rto_params(void);
 void tcpalt_conn_init(struct sock *sk);
 void tcpalt_set_state(struct sock *sk, int state);
 void tcpalt_done(struct sock *sk);
-void tcpalt_reset(struct sock *sk, int err);
 void tcpalt_purge_queues(struct sock *sk);
 void tcpalt_destroy(struct sock *sk);
 void tcpalt_child_init(struct sock *child, const struct sock *parent);
@@ -317,16 +316,20 @@ void tcpalt_fin_wait2_arm(struct sock *sk);
 void tcpalt_ack_schedule(struct sock *sk);
 void tcpalt_delack_stop(struct sock *sk);
 
-/* listen.c */
-int tcpalt_listen_init(void);
-void tcpalt_listen_exit(void);
+/* listen.c: the listener. */
 int tcpalt_listen_start(struct sock *sk, int backlog);
 void tcpalt_listen_resize(struct sock *sk, int backlog);
 void tcpalt_listen_stop(struct sock *sk);
-void tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb);
+struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb);
+void tcpalt_listener_show(struct sock *sk, struct seq_file *seq);
+
+/* request.c: the request cache. */
+int tcpalt_request_init(void);
+void tcpalt_request_exit(void);
+
+/* acceptq.c */
 struct sock *tcpalt_accept(struct sock *sk, int flags, int *err, bool kern);
 bool tcpalt_accept_queue_empty(const struct sock *sk);
-void tcpalt_listener_show(struct sock *sk, struct seq_file *seq);
 
 /* proc.c */
 void tcpalt_show_request(struct seq_file *seq, __be32 laddr, __be16 lport,

@@ -130,6 +130,26 @@ static void tcpalt_rcv_conn(struct tcpalt_net *tn, struct sock *sk,
 }
 
 /*
+ * A listener hands on a segment that raced with the final ACK on another
+ * CPU to the child that ACK made.
+ */
+static void tcpalt_rcv_sock(struct tcpalt_net *tn, struct sock *sk,
+			    struct sk_buff *skb)
+{
+	struct sock *child;
+
+	if (sk->sk_state != TCP_LISTEN) {
+		tcpalt_rcv_conn(tn, sk, skb);
+		return;
+	}
+	child = tcpalt_listener_rcv(sk, skb);
+	if (child) {
+		tcpalt_rcv_conn(tn, child, skb);
+		sock_put(child);
+	}
+}
+
+/*
  * Who the segment is for: its connection, else a TIME-WAIT entry, else a
  * listener.  An entry deals with the segment itself, unless it is a SYN
  * that reopens the 4-tuple for a listener; that goes on to it, with the ISN
@@ -206,10 +226,7 @@ int tcpalt_v4_rcv(struct sk_buff *skb)
 	if (sk) {
 		tcpalt_fill_cb(skb, &hdr, &opts);
 		TCPALT_SKB_CB(skb)->isn = isn;
-		if (sk->sk_state == TCP_LISTEN)
-			tcpalt_listener_rcv(sk, skb);
-		else
-			tcpalt_rcv_conn(tn, sk, skb);
+		tcpalt_rcv_sock(tn, sk, skb);
 		sock_put(sk);
 		return 0;
 	}

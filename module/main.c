@@ -32,16 +32,16 @@ static int __init tcpalt_tables_init(void)
 	err = tcpalt_table_init();
 	if (err)
 		goto free_ports;
-	err = tcpalt_listen_init();
+	err = tcpalt_request_init();
 	if (err)
 		goto free_table;
 	err = tcpalt_tw_init();
 	if (err)
-		goto free_listen;
+		goto free_requests;
 	return 0;
 
-free_listen:
-	tcpalt_listen_exit();
+free_requests:
+	tcpalt_request_exit();
 free_table:
 	tcpalt_table_exit();
 free_ports:
@@ -52,7 +52,7 @@ free_ports:
 static void tcpalt_tables_exit(void)
 {
 	tcpalt_tw_exit();
-	tcpalt_listen_exit();
+	tcpalt_request_exit();
 	tcpalt_table_exit();
 	tcpalt_port_exit();
 }

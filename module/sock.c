@@ -230,12 +230,6 @@ static void tcpalt_close(struct sock *sk, long timeout)
 	sock_put(sk);
 }
 
-static void tcpalt_proto_destroy(struct sock *sk)
-{
-	tcpalt_timers_stop(sk);
-	tcpalt_purge_queues(sk);
-}
-
 static struct proto tcpalt_prot = {
 	.name = "TCPALT",
 	.owner = THIS_MODULE,
@@ -246,7 +240,6 @@ static struct proto tcpalt_prot = {
 	.accept = tcpalt_accept,
 	.shutdown = tcpalt_shutdown,
 	.keepalive = tcpalt_set_keepalive,
-	.destroy = tcpalt_proto_destroy,
 	.setsockopt = tcpalt_setsockopt,
 	.getsockopt = tcpalt_getsockopt,
 	.sendmsg = tcpalt_sendmsg,

@@ -132,13 +132,6 @@ void tcpalt_proc_exit(void);
 
 /* syncookie.c */
 void tcpalt_syncookie_net_init(struct net *net);
-u32 tcpalt_syncookie_make(struct net *net,
-			  const struct tcpalt_cookie_flow *flow,
-			  const struct tcpalt_cookie_opts *opts, u32 *ts_bits);
-bool tcpalt_syncookie_check(struct net *net,
-			    const struct tcpalt_cookie_flow *flow, u32 cookie,
-			    bool ts, u32 tsecr, struct tcpalt_cookie_opts *opts);
-bool tcpalt_syncookie_recent(unsigned long sent);
 
 /* timewait.c */
 int tcpalt_tw_init(void);
