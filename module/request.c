@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Request entries: the compact SYN-RECEIVED of RFC 9293 a SYN makes on
- * its listener in place of a socket (well under the 128 bytes DESIGN.md
- * allows), kept in a small hash keyed by the peer's address and port,
- * and the SYN,ACKs they send and resend on a timer per listener.
+ * its listener in place of a socket (well under its budget of 128 bytes),
+ * kept in a small hash keyed by the peer's address and port, and the
+ * SYN,ACKs they send and resend on a timer per listener.
  *
  * Everything here but the first helpers runs under the listener's lock
  * (listen.h): from softirq for the segments, from the timer for the
@@ -24,7 +24,7 @@
 #include "stats.h"
 #include "tcpalt.h"
 
-/* DESIGN.md's budget for a request entry. */
+/* The memory budget of a request entry (README, "Decisions"). */
 static_assert(sizeof(struct tcpalt_request) <= 128);
 
 static struct kmem_cache *request_cache;

@@ -56,7 +56,7 @@ struct tcpalt_tw {
 	u8 dead;			/* unlinked; under the chain lock */
 };
 
-/* DESIGN.md's budget for a TIME-WAIT entry. */
+/* The memory budget of a TIME-WAIT entry (README, "Decisions"). */
 static_assert(sizeof(struct tcpalt_tw) <= 64);
 
 /*
