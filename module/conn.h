@@ -244,8 +244,7 @@ struct sock *tcpalt_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 				__be32 daddr, __be16 dport, int dif, int sdif);
 struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
 				    __be16 dport, int dif, int sdif);
-bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
-			__be32 raddr, __be16 rport, int dif);
+int tcpalt_hash_connect(struct sock *sk);
 void tcpalt_conns_walk(struct net *net,
 		       void (*fn)(struct sock *sk, void *arg), void *arg);
 

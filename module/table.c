@@ -23,7 +23,6 @@
  * 2^18 chains: a million connections average four per chain, and the
  * table costs 2 MiB.  Locks are striped, as inet's ehash_locks are.
  */
-#define CONN_HASH_BITS		18
 #define LISTEN_HASH_BITS	11
 #define LOCK_STRIPES		1024
 
@@ -42,6 +41,21 @@ static u32 conn_hash(const struct net *net, __be32 laddr, __be16 lport,
 	return jhash_3words((__force u32)laddr, (__force u32)raddr,
 			    (__force u32)lport << 16 | (__force u32)rport,
 			    table_secret ^ net_hash_mix(net));
+}
+
+/*
+ * TIME-WAIT entries hash as connections do and are added and unlinked
+ * under the same locks, so that connect() sees both under one lock.
+ */
+u32 tcpalt_conn_hash(const struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport)
+{
+	return conn_hash(net, laddr, lport, raddr, rport);
+}
+
+spinlock_t *tcpalt_conn_lock(u32 hash)
+{
+	return &conn_table.locks[hash & (LOCK_STRIPES - 1)];
 }
 
 static u32 listen_hash(const struct net *net, u16 port)
@@ -116,21 +130,26 @@ static bool dev_matches(const struct sock *sk, int dif, int sdif)
 	return !bound || bound == dif || bound == sdif;
 }
 
+static bool conn_match(const struct sock *sk, const struct net *net,
+		       __be32 raddr, __be16 rport, __be32 laddr, __be16 lport,
+		       int dif, int sdif)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_sport == lport && inet->inet_dport == rport &&
+	       inet->inet_daddr == raddr && inet->inet_rcv_saddr == laddr &&
+	       net_eq(sock_net(sk), net) && dev_matches(sk, dif, sdif);
+}
+
 static struct sock *conn_find(struct net *net, __be32 raddr, __be16 rport,
 			      __be32 laddr, __be16 lport, int dif, int sdif)
 {
 	u32 hash = conn_hash(net, laddr, lport, raddr, rport);
 	struct sock *sk;
 
-	sk_for_each_rcu(sk, &conn_table.chains[hash & conn_table.mask]) {
-		const struct inet_sock *inet = inet_sk(sk);
-
-		if (inet->inet_sport == lport && inet->inet_dport == rport &&
-		    inet->inet_daddr == raddr &&
-		    inet->inet_rcv_saddr == laddr &&
-		    net_eq(sock_net(sk), net) && dev_matches(sk, dif, sdif))
+	sk_for_each_rcu(sk, &conn_table.chains[hash & conn_table.mask])
+		if (conn_match(sk, net, raddr, rport, laddr, lport, dif, sdif))
 			return sk;
-	}
 	return NULL;
 }
 
@@ -196,19 +215,53 @@ struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
 }
 
 /*
- * connect(): is this 4-tuple in use, by a connection or a TIME-WAIT
- * entry?  Process context.
+ * Is the 4-tuple sk is about to take in use, by a connection or a
+ * TIME-WAIT entry?  Under the 4-tuple's chain lock, which entries are
+ * added and unlinked under too, so the answer holds until it is dropped.
+ * A connection bound to another device than sk's does not count, as in
+ * the lookup.
  */
-bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
-			__be32 raddr, __be16 rport, int dif)
+static bool conn_taken(struct sock *sk, struct hlist_head *chain)
 {
-	bool found;
+	const struct inet_sock *inet = inet_sk(sk);
+	int dif = sk->sk_bound_dev_if;
+	struct net *net = sock_net(sk);
+	struct sock *sk2;
+	bool taken;
 
+	sk_for_each(sk2, chain)
+		if (conn_match(sk2, net, inet->inet_daddr, inet->inet_dport,
+			       inet->inet_rcv_saddr, inet->inet_sport, dif, 0))
+			return true;
 	rcu_read_lock();
-	found = conn_find(net, raddr, rport, laddr, lport, dif, 0) ||
-		tcpalt_tw_lookup(net, raddr, rport, laddr, lport, dif, 0);
+	taken = tcpalt_tw_lookup(net, inet->inet_daddr, inet->inet_dport,
+				 inet->inet_rcv_saddr, inet->inet_sport, dif,
+				 0);
 	rcu_read_unlock();
-	return found;
+	return taken;
+}
+
+/*
+ * connect(): hashes sk under its 4-tuple unless a connection or a
+ * TIME-WAIT entry has it already, checked and done under the one chain
+ * lock so that two sockets sharing a local port cannot both take one
+ * 4-tuple.  0, or -EADDRNOTAVAIL.  BHs may be off already.
+ */
+int tcpalt_hash_connect(struct sock *sk)
+{
+	u32 hash = sk_conn_hash(sk);
+	spinlock_t *lock = chain_lock(&conn_table, hash);
+	struct hlist_head *chain = &conn_table.chains[hash & conn_table.mask];
+	int err = 0;
+
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	spin_lock_bh(lock);
+	if (conn_taken(sk, chain))
+		err = -EADDRNOTAVAIL;
+	else
+		sk_add_node_rcu(sk, chain);
+	spin_unlock_bh(lock);
+	return err;
 }
 
 static void table_walk(struct tcpalt_table *t, struct net *net,
@@ -264,7 +317,7 @@ int tcpalt_table_init(void)
 	int err;
 
 	table_secret = get_random_u32();
-	err = table_alloc(&conn_table, CONN_HASH_BITS);
+	err = table_alloc(&conn_table, TCPALT_CONN_HASH_BITS);
 	if (err)
 		return err;
 	err = table_alloc(&listen_table, LISTEN_HASH_BITS);
