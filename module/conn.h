@@ -89,6 +89,10 @@ struct tcpalt_sock {
 	   rtt_timing:1,
 	   ack_now:1;
 	u8 acks_owed;		/* full segments received, not acked */
+	u8 port_shared;		/* connect() chose the port, which other
+				 * connections may share (port.c); under
+				 * the port's bucket lock
+				 */
 	u32 cwnd;		/* bytes */
 	u32 ssthresh;
 	u32 recover;

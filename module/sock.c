@@ -62,23 +62,22 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	inet->inet_daddr = fl4->daddr;
 	inet->inet_dport = usin->sin_port;
 
-	if (!inet->inet_num) {
-		err = tcpalt_get_port(sk, 0);
-		if (err)
-			goto failure;
-		autobound = true;
-	}
-	inet->inet_sport = htons(inet->inet_num);
 	/*
-	 * The 4-tuple is checked and taken in one step: another socket on
-	 * this port may be connecting to the same destination right now.
-	 * Hashed in SYN-SENT, the socket is ours until release_sock(): what
-	 * arrives for it meanwhile waits on the backlog.
+	 * The port, if the socket has none, and the 4-tuple are checked and
+	 * taken in one step: another socket on the port may be connecting
+	 * to the same destination right now.  Hashed in SYN-SENT, the
+	 * socket is ours until release_sock(): what arrives for it
+	 * meanwhile waits on the backlog.
 	 */
+	autobound = !inet->inet_num;
+	if (!autobound)
+		inet->inet_sport = htons(inet->inet_num);
 	tcpalt_set_state(sk, TCP_SYN_SENT);
-	err = tcpalt_hash_connect(sk);
-	if (err)
+	err = tcpalt_port_connect(sk);
+	if (err) {
+		autobound = false;
 		goto failure;
+	}
 	rt = ip_route_newports(fl4, rt, 0, 0, inet->inet_sport,
 			       inet->inet_dport, sk);
 	if (IS_ERR(rt)) {

@@ -118,9 +118,11 @@ spinlock_t *tcpalt_conn_lock(u32 hash);
 
 /* port.c */
 int tcpalt_get_port(struct sock *sk, unsigned short port);
-int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse);
+int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse,
+			bool shared);
 void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
-			    bool reuse);
+			    bool reuse, bool shared);
+int tcpalt_port_connect(struct sock *sk);
 void tcpalt_put_port(struct sock *sk);
 void tcpalt_inherit_port(struct sock *child, const struct sock *parent);
 int tcpalt_port_recheck(struct sock *sk);

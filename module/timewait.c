@@ -54,6 +54,7 @@ struct tcpalt_tw {
 	u16 window;			/* the window field we send */
 	u8 ts_ok:1,
 	   reuse:1,			/* the socket had SO_REUSEADDR */
+	   shared:1,			/* its port was connect()'s */
 	   wscale:4;			/* of the window we advertise */
 	u8 dead;			/* unlinked; under the chain lock */
 };
@@ -181,7 +182,7 @@ static bool tw_kill(struct tcpalt_tw *tw)
 	if (!tw_chain_swap(tw, NULL))
 		return false;
 	tcpalt_port_tw_release(read_pnet(&tw->net), tw->laddr,
-			       ntohs(tw->lport), tw->reuse);
+			       ntohs(tw->lport), tw->reuse, tw->shared);
 	return true;
 }
 
@@ -352,6 +353,7 @@ static void tw_fill(struct tcpalt_tw *tw, const struct sock *sk)
 	tw->window = tw_window_field(tp);
 	tw->wscale = tp->wscale_ok ? tp->rcv_wscale : 0;
 	tw->reuse = sk->sk_reuse != SK_NO_REUSE;
+	tw->shared = tp->port_shared;
 	tw->start = (u32)jiffies;
 }
 
@@ -386,7 +388,7 @@ void tcpalt_tw_enter(struct sock *sk)
 		goto overflow;
 	tw_fill(tw, sk);
 	if (tcpalt_port_tw_hold(sock_net(sk), tw->laddr, ntohs(tw->lport),
-				tw->reuse)) {
+				tw->reuse, tw->shared)) {
 		kmem_cache_free(tw_cache, tw);
 		atomic_dec(&tn->tw_reaper.entries);
 		goto overflow;
