@@ -89,6 +89,10 @@ struct tcpalt_sock {
 	   rtt_timing:1,
 	   ack_now:1;
 	u8 acks_owed;		/* full segments received, not acked */
+	u8 port_shared;		/* connect() chose the port, which other
+				 * connections may share (port.c); under
+				 * the port's bucket lock
+				 */
 	u32 cwnd;		/* bytes */
 	u32 ssthresh;
 	u32 recover;
@@ -243,8 +247,7 @@ struct sock *tcpalt_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 				__be32 daddr, __be16 dport, int dif, int sdif);
 struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
 				    __be16 dport, int dif, int sdif);
-bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
-			__be32 raddr, __be16 rport, int dif);
+int tcpalt_hash_connect(struct sock *sk);
 void tcpalt_conns_walk(struct net *net,
 		       void (*fn)(struct sock *sk, void *arg), void *arg);
 

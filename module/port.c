@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Port ownership: which sockets hold which local port, per namespace, and
- * the choice of an ephemeral port for bind() to port 0.
+ * the choice of an ephemeral port for bind() to port 0 and for connect().
  *
  * Every bound socket sits on the chain of its (namespace, port) bucket
  * through sk_bind_node.  Buckets have their own locks, taken with BHs off
@@ -15,10 +15,23 @@
  * SO_REUSEPORT is not supported; it is accepted by the socket layer and
  * changes nothing.
  *
+ * connect() on a socket without a port shares ports instead, as TCP
+ * does: a connection is known by its 4-tuple, so one port serves any
+ * number of connections to different destinations, and one destination
+ * once per port.  A port is shared only among such sockets: one that
+ * bind() or a listener holds, or a TIME-WAIT entry of such a socket,
+ * keeps connect() off it.  The port is checked under its bucket's lock
+ * and the 4-tuple, against connections and TIME-WAIT entries, under its
+ * chain's lock taken inside it, so neither can be taken twice.  When no
+ * port of the range is free for the destination, connect() fails with
+ * EADDRNOTAVAIL.  Sockets sharing a port this way conflict with bind()
+ * as any other socket does.
+ *
  * TIME-WAIT entries hold their port as their socket did, counted per
- * (namespace, address, port, SO_REUSEADDR) in the bucket: an entry is
- * too small to sit on the owners chain.  They conflict as a socket that
- * is not listening does, whatever device their socket was bound to.
+ * (namespace, address, port, SO_REUSEADDR, shared by connect()) in the
+ * bucket: an entry is too small to sit on the owners chain.  They
+ * conflict with bind() as a socket that is not listening does, whatever
+ * device their socket was bound to.
  */
 #include <linux/hash.h>
 #include <linux/random.h>
@@ -27,6 +40,7 @@
 #include <net/ip.h>
 #include <net/tcp_states.h>
 
+#include "conn.h"
 #include "tcpalt.h"
 
 #define PORT_HASH_BITS	12
@@ -44,6 +58,7 @@ struct port_tw_hold {
 	__be32 addr;
 	u16 port;
 	bool reuse;			/* their sockets had SO_REUSEADDR */
+	bool shared;			/* their ports were connect()'s */
 	unsigned int entries;
 };
 
@@ -150,6 +165,82 @@ static int port_take_ephemeral(struct sock *sk)
 	return -EADDRINUSE;
 }
 
+/*
+ * May connect() share port with the connections on it?  Only if every
+ * socket and TIME-WAIT entry of the namespace on it came by the port
+ * the same way.  Under the bucket's lock.
+ */
+static bool port_shareable(const struct port_bucket *b, const struct net *net,
+			   u16 port)
+{
+	const struct port_tw_hold *h;
+	struct sock *sk2;
+
+	hlist_for_each_entry(h, &b->tw_holds, node)
+		if (h->port == port && !h->shared &&
+		    net_eq(read_pnet(&h->net), net))
+			return false;
+	sk_for_each_bound(sk2, &b->owners)
+		if (inet_sk(sk2)->inet_num == port &&
+		    net_eq(sock_net(sk2), net) && !tcpalt_sk(sk2)->port_shared)
+			return false;
+	return true;
+}
+
+/* Takes port and sk's 4-tuple with it, if both are free for sk. */
+static bool port_take_shared(struct sock *sk, u16 port)
+{
+	struct port_bucket *b = port_bucket(sock_net(sk), port);
+	struct inet_sock *inet = inet_sk(sk);
+	bool taken = false;
+
+	spin_lock_bh(&b->lock);
+	if (!port_shareable(b, sock_net(sk), port))
+		goto out;
+	inet->inet_num = port;
+	inet->inet_sport = htons(port);
+	if (tcpalt_hash_connect(sk)) {
+		inet->inet_num = 0;
+		inet->inet_sport = 0;
+		goto out;
+	}
+	tcpalt_sk(sk)->port_shared = 1;
+	sk_add_bind_node(sk, &b->owners);
+	taken = true;
+out:
+	spin_unlock_bh(&b->lock);
+	return taken;
+}
+
+/*
+ * connect(): hashes sk under its 4-tuple, first choosing a port for it
+ * if it has none: RFC 6056 algorithm 1 as for bind(), each port tried
+ * for this destination.  0, or -EADDRNOTAVAIL when the 4-tuple is taken
+ * or no port is left for the destination.  The caller holds the socket.
+ */
+int tcpalt_port_connect(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	u32 span, offset, i;
+	int low, high;
+	u16 port;
+
+	if (inet_sk(sk)->inet_num)
+		return tcpalt_hash_connect(sk);
+	inet_sk_get_local_port_range(sk, &low, &high);
+	span = high - low + 1;
+	offset = get_random_u32_below(span);
+	for (i = 0; i < span; i++) {
+		port = low + (offset + i) % span;
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		if (port_take_shared(sk, port))
+			return 0;
+		cond_resched();
+	}
+	return -EADDRNOTAVAIL;
+}
+
 /* struct proto .get_port, called by inet_bind() with the socket held. */
 int tcpalt_get_port(struct sock *sk, unsigned short port)
 {
@@ -202,6 +293,7 @@ void tcpalt_put_port(struct sock *sk)
 	b = port_bucket(sock_net(sk), inet_sk(sk)->inet_num);
 	spin_lock_bh(&b->lock);
 	hlist_del_init(&sk->sk_bind_node);
+	tcpalt_sk(sk)->port_shared = 0;
 	spin_unlock_bh(&b->lock);
 	inet_sk(sk)->inet_num = 0;
 	inet_sk(sk)->inet_sport = 0;
@@ -209,13 +301,13 @@ void tcpalt_put_port(struct sock *sk)
 
 static struct port_tw_hold *tw_hold_find(struct port_bucket *b,
 					 struct net *net, __be32 addr,
-					 u16 port, bool reuse)
+					 u16 port, bool reuse, bool shared)
 {
 	struct port_tw_hold *h;
 
 	hlist_for_each_entry(h, &b->tw_holds, node)
 		if (h->port == port && h->addr == addr && h->reuse == reuse &&
-		    net_eq(read_pnet(&h->net), net))
+		    h->shared == shared && net_eq(read_pnet(&h->net), net))
 			return h;
 	return NULL;
 }
@@ -224,14 +316,15 @@ static struct port_tw_hold *tw_hold_find(struct port_bucket *b,
  * A TIME-WAIT entry takes over its socket's claim on addr:port.  Any
  * context; fails only without memory.
  */
-int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse)
+int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse,
+			bool shared)
 {
 	struct port_bucket *b = port_bucket(net, port);
 	struct port_tw_hold *h;
 	int err = 0;
 
 	spin_lock_bh(&b->lock);
-	h = tw_hold_find(b, net, addr, port, reuse);
+	h = tw_hold_find(b, net, addr, port, reuse, shared);
 	if (!h) {
 		h = kzalloc(sizeof(*h), GFP_ATOMIC);
 		if (!h) {
@@ -242,6 +335,7 @@ int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse)
 		h->addr = addr;
 		h->port = port;
 		h->reuse = reuse;
+		h->shared = shared;
 		hlist_add_head(&h->node, &b->tw_holds);
 	}
 	h->entries++;
@@ -251,13 +345,13 @@ out:
 }
 
 void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
-			    bool reuse)
+			    bool reuse, bool shared)
 {
 	struct port_bucket *b = port_bucket(net, port);
 	struct port_tw_hold *h;
 
 	spin_lock_bh(&b->lock);
-	h = tw_hold_find(b, net, addr, port, reuse);
+	h = tw_hold_find(b, net, addr, port, reuse, shared);
 	if (h && !--h->entries) {
 		hlist_del(&h->node);
 		kfree(h);

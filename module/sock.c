@@ -62,18 +62,22 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	inet->inet_daddr = fl4->daddr;
 	inet->inet_dport = usin->sin_port;
 
-	if (!inet->inet_num) {
-		err = tcpalt_get_port(sk, 0);
-		if (err)
-			goto failure;
-		autobound = true;
-	}
-	inet->inet_sport = htons(inet->inet_num);
-	err = -EADDRNOTAVAIL;
-	if (tcpalt_conn_exists(net, inet->inet_rcv_saddr, inet->inet_sport,
-			       inet->inet_daddr, inet->inet_dport,
-			       sk->sk_bound_dev_if))
+	/*
+	 * The port, if the socket has none, and the 4-tuple are checked and
+	 * taken in one step: another socket on the port may be connecting
+	 * to the same destination right now.  Hashed in SYN-SENT, the
+	 * socket is ours until release_sock(): what arrives for it
+	 * meanwhile waits on the backlog.
+	 */
+	autobound = !inet->inet_num;
+	if (!autobound)
+		inet->inet_sport = htons(inet->inet_num);
+	tcpalt_set_state(sk, TCP_SYN_SENT);
+	err = tcpalt_port_connect(sk);
+	if (err) {
+		autobound = false;
 		goto failure;
+	}
 	rt = ip_route_newports(fl4, rt, 0, 0, inet->inet_sport,
 			       inet->inet_dport, sk);
 	if (IS_ERR(rt)) {
@@ -97,14 +101,14 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	tp->retransmits = 0;
 	tcpalt_rto_init(&tp->rto, tcpalt_rto_params());
 
-	tcpalt_set_state(sk, TCP_SYN_SENT);
-	tcpalt_hash_conn(sk);
 	tcpalt_stat_inc(tcpalt_net(net), TCPALT_STAT_ACTIVE_OPENS);
 	tcpalt_send_syn(sk, false);
 	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
 	return 0;
 
 failure:
+	sk->sk_prot->unhash(sk);
+	inet_sk_set_state(sk, TCP_CLOSE);
 	if (autobound)
 		tcpalt_put_port(sk);
 	if (rt)

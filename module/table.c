@@ -2,13 +2,21 @@
 /*
  * The lookup tables: connections by 4-tuple and listeners by local port,
  * both global and keyed with the namespace, both read locklessly under
- * RCU from softirq.  Writers take the lock of their bucket's stripe with
- * BHs off.  A socket sits in one of them at a time, through sk_node, and
- * the table holds a reference while it is there.
+ * RCU from softirq.  Writers take the lock of their chain's stripe with
+ * BHs off; it guards the chain's links, and for the connection table
+ * the TIME-WAIT chain of the same number too.  A socket sits in one of
+ * them at a time, through sk_nulls_node, and the table holds a
+ * reference while it is there.
  *
- * Sockets are freed after a grace period (SOCK_RCU_FREE) and never move
- * between chains, so a reader that finds a socket on a chain may take a
- * reference with refcount_inc_not_zero() and use it.
+ * Sockets are freed after a grace period (SOCK_RCU_FREE), but they do
+ * move: connect(AF_UNSPEC), a failed connect() or a listener's shutdown()
+ * unhashes a socket, and the next connect() or listen() may hash it at
+ * once into another chain, under other keys.  A reader standing on it
+ * then follows its next pointer into the wrong chain.  So the chains end
+ * in a nulls marker holding their own number, as inet's established
+ * table does: a walk that ends on another chain's marker starts again,
+ * and a socket found is checked again once a reference is held, since
+ * its keys may have changed in between.
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
@@ -23,12 +31,11 @@
  * 2^18 chains: a million connections average four per chain, and the
  * table costs 2 MiB.  Locks are striped, as inet's ehash_locks are.
  */
-#define CONN_HASH_BITS		18
 #define LISTEN_HASH_BITS	11
 #define LOCK_STRIPES		1024
 
 struct tcpalt_table {
-	struct hlist_head *chains;
+	struct hlist_nulls_head *chains;
 	unsigned int mask;
 	spinlock_t *locks;	/* writers of chain i take locks[i % stripes] */
 };
@@ -42,6 +49,21 @@ static u32 conn_hash(const struct net *net, __be32 laddr, __be16 lport,
 	return jhash_3words((__force u32)laddr, (__force u32)raddr,
 			    (__force u32)lport << 16 | (__force u32)rport,
 			    table_secret ^ net_hash_mix(net));
+}
+
+/*
+ * TIME-WAIT entries hash as connections do and are added and unlinked
+ * under the same locks, so that connect() sees both under one lock.
+ */
+u32 tcpalt_conn_hash(const struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport)
+{
+	return conn_hash(net, laddr, lport, raddr, rport);
+}
+
+spinlock_t *tcpalt_conn_lock(u32 hash)
+{
+	return &conn_table.locks[hash & (LOCK_STRIPES - 1)];
 }
 
 static u32 listen_hash(const struct net *net, u16 port)
@@ -64,7 +86,7 @@ static void table_add(struct tcpalt_table *t, struct sock *sk, u32 hash)
 
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	spin_lock_bh(lock);
-	sk_add_node_rcu(sk, &t->chains[hash & t->mask]);
+	sk_nulls_add_node_rcu(sk, &t->chains[hash & t->mask]);
 	spin_unlock_bh(lock);
 }
 
@@ -105,7 +127,7 @@ void tcpalt_unhash(struct sock *sk)
 	}
 	lock = chain_lock(t, hash);
 	spin_lock_bh(lock);
-	sk_del_node_init_rcu(sk);
+	sk_nulls_del_node_init_rcu(sk);
 	spin_unlock_bh(lock);
 }
 
@@ -116,21 +138,47 @@ static bool dev_matches(const struct sock *sk, int dif, int sdif)
 	return !bound || bound == dif || bound == sdif;
 }
 
-static struct sock *conn_find(struct net *net, __be32 raddr, __be16 rport,
-			      __be32 laddr, __be16 lport, int dif, int sdif)
+static bool conn_match(const struct sock *sk, const struct net *net,
+		       __be32 raddr, __be16 rport, __be32 laddr, __be16 lport,
+		       int dif, int sdif)
 {
-	u32 hash = conn_hash(net, laddr, lport, raddr, rport);
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_sport == lport && inet->inet_dport == rport &&
+	       inet->inet_daddr == raddr && inet->inet_rcv_saddr == laddr &&
+	       net_eq(sock_net(sk), net) && dev_matches(sk, dif, sdif);
+}
+
+/*
+ * The connection a segment from raddr:rport to laddr:lport is for, with
+ * a reference held, or NULL.  Under rcu_read_lock().
+ */
+static struct sock *conn_get(struct net *net, __be32 raddr, __be16 rport,
+			     __be32 laddr, __be16 lport, int dif, int sdif)
+{
+	u32 slot = conn_hash(net, laddr, lport, raddr, rport) &
+		   conn_table.mask;
+	struct hlist_nulls_node *node;
 	struct sock *sk;
 
-	sk_for_each_rcu(sk, &conn_table.chains[hash & conn_table.mask]) {
-		const struct inet_sock *inet = inet_sk(sk);
-
-		if (inet->inet_sport == lport && inet->inet_dport == rport &&
-		    inet->inet_daddr == raddr &&
-		    inet->inet_rcv_saddr == laddr &&
-		    net_eq(sock_net(sk), net) && dev_matches(sk, dif, sdif))
-			return sk;
+begin:
+	sk_nulls_for_each_rcu(sk, node, &conn_table.chains[slot]) {
+		if (!conn_match(sk, net, raddr, rport, laddr, lport, dif,
+				sdif))
+			continue;
+		/* Zero: unhashed and on its way out; look again. */
+		if (unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			goto begin;
+		if (unlikely(!conn_match(sk, net, raddr, rport, laddr, lport,
+					 dif, sdif))) {
+			sock_put(sk);
+			goto begin;
+		}
+		return sk;
 	}
+	/* The walk ended on another chain: a socket it passed moved. */
+	if (get_nulls_value(node) != slot)
+		goto begin;
 	return NULL;
 }
 
@@ -154,26 +202,39 @@ static int listener_score(const struct sock *sk, struct net *net,
 	return score;
 }
 
-static struct sock *listener_find(struct net *net, __be32 laddr, u16 lport,
-				  int dif, int sdif)
+/* The best listener for laddr:lport, with a reference, or NULL. */
+static struct sock *listener_get(struct net *net, __be32 laddr, u16 lport,
+				 int dif, int sdif)
 {
-	u32 hash = listen_hash(net, lport);
-	struct sock *sk, *best = NULL;
-	int score, best_score = 0;
+	u32 slot = listen_hash(net, lport) & listen_table.mask;
+	struct hlist_nulls_node *node;
+	struct sock *sk, *best;
+	int score, best_score;
 
-	sk_for_each_rcu(sk, &listen_table.chains[hash & listen_table.mask]) {
+begin:
+	best = NULL;
+	best_score = 0;
+	sk_nulls_for_each_rcu(sk, node, &listen_table.chains[slot]) {
 		score = listener_score(sk, net, laddr, lport, dif, sdif);
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
 		}
 	}
+	if (get_nulls_value(node) != slot)
+		goto begin;
+	if (!best)
+		return NULL;
+	if (unlikely(!refcount_inc_not_zero(&best->sk_refcnt)))
+		goto begin;
+	/* Shut down and perhaps listening on another port since. */
+	if (unlikely(inet_sk_state_load(best) != TCP_LISTEN ||
+		     listener_score(best, net, laddr, lport, dif, sdif) !=
+		     best_score)) {
+		sock_put(best);
+		goto begin;
+	}
 	return best;
-}
-
-static struct sock *sock_get_rcu(struct sock *sk)
-{
-	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
 }
 
 /*
@@ -183,44 +244,80 @@ static struct sock *sock_get_rcu(struct sock *sk)
 struct sock *tcpalt_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 				__be32 daddr, __be16 dport, int dif, int sdif)
 {
-	return sock_get_rcu(conn_find(net, saddr, sport, daddr, dport, dif,
-				      sdif));
+	return conn_get(net, saddr, sport, daddr, dport, dif, sdif);
 }
 
 /* The listener for a segment to daddr:dport, as tcpalt_lookup_conn(). */
 struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
 				    __be16 dport, int dif, int sdif)
 {
-	return sock_get_rcu(listener_find(net, daddr, ntohs(dport), dif,
-					  sdif));
+	return listener_get(net, daddr, ntohs(dport), dif, sdif);
 }
 
 /*
- * connect(): is this 4-tuple in use, by a connection or a TIME-WAIT
- * entry?  Process context.
+ * Is the 4-tuple sk is about to take in use, by a connection or a
+ * TIME-WAIT entry?  Under the 4-tuple's chain lock, which entries are
+ * added and unlinked under too, so the answer holds until it is dropped.
+ * A connection bound to another device than sk's does not count, as in
+ * the lookup.
  */
-bool tcpalt_conn_exists(struct net *net, __be32 laddr, __be16 lport,
-			__be32 raddr, __be16 rport, int dif)
+static bool conn_taken(struct sock *sk, struct hlist_nulls_head *chain)
 {
-	bool found;
+	const struct inet_sock *inet = inet_sk(sk);
+	int dif = sk->sk_bound_dev_if;
+	struct hlist_nulls_node *node;
+	struct net *net = sock_net(sk);
+	struct sock *sk2;
+	bool taken;
 
+	sk_nulls_for_each(sk2, node, chain)
+		if (conn_match(sk2, net, inet->inet_daddr, inet->inet_dport,
+			       inet->inet_rcv_saddr, inet->inet_sport, dif, 0))
+			return true;
 	rcu_read_lock();
-	found = conn_find(net, raddr, rport, laddr, lport, dif, 0) ||
-		tcpalt_tw_lookup(net, raddr, rport, laddr, lport, dif, 0);
+	taken = tcpalt_tw_lookup(net, inet->inet_daddr, inet->inet_dport,
+				 inet->inet_rcv_saddr, inet->inet_sport, dif,
+				 0);
 	rcu_read_unlock();
-	return found;
+	return taken;
+}
+
+/*
+ * connect(): hashes sk under its 4-tuple unless a connection or a
+ * TIME-WAIT entry has it already, checked and done under the one chain
+ * lock so that two sockets sharing a local port cannot both take one
+ * 4-tuple.  0, or -EADDRNOTAVAIL.  BHs may be off already.
+ */
+int tcpalt_hash_connect(struct sock *sk)
+{
+	u32 hash = sk_conn_hash(sk);
+	spinlock_t *lock = chain_lock(&conn_table, hash);
+	struct hlist_nulls_head *chain =
+		&conn_table.chains[hash & conn_table.mask];
+	int err = 0;
+
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	spin_lock_bh(lock);
+	if (conn_taken(sk, chain))
+		err = -EADDRNOTAVAIL;
+	else
+		sk_nulls_add_node_rcu(sk, chain);
+	spin_unlock_bh(lock);
+	return err;
 }
 
 static void table_walk(struct tcpalt_table *t, struct net *net,
 		       void (*fn)(struct sock *sk, void *arg), void *arg)
 {
+	struct hlist_nulls_node *node;
 	struct sock *sk;
 	unsigned int i;
 
+	/* A socket that moves meanwhile may be missed or shown twice. */
 	for (i = 0; i <= t->mask; i++) {
-		if (hlist_empty(&t->chains[i]))
+		if (hlist_nulls_empty(&t->chains[i]))
 			continue;
-		sk_for_each_rcu(sk, &t->chains[i])
+		sk_nulls_for_each_rcu(sk, node, &t->chains[i])
 			if (net_eq(sock_net(sk), net))
 				fn(sk, arg);
 	}
@@ -248,6 +345,8 @@ static int table_alloc(struct tcpalt_table *t, unsigned int bits)
 		return -ENOMEM;
 	}
 	t->mask = (1U << bits) - 1;
+	for (i = 0; i <= t->mask; i++)
+		INIT_HLIST_NULLS_HEAD(&t->chains[i], i);
 	for (i = 0; i < LOCK_STRIPES; i++)
 		spin_lock_init(&t->locks[i]);
 	return 0;
@@ -264,7 +363,7 @@ int tcpalt_table_init(void)
 	int err;
 
 	table_secret = get_random_u32();
-	err = table_alloc(&conn_table, CONN_HASH_BITS);
+	err = table_alloc(&conn_table, TCPALT_CONN_HASH_BITS);
 	if (err)
 		return err;
 	err = table_alloc(&listen_table, LISTEN_HASH_BITS);

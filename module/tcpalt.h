@@ -107,11 +107,22 @@ void tcpalt_reply_route(struct net *net, const struct sk_buff *in_skb,
 void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
 		       struct sk_buff *in_skb, const struct tcpalt_hdr *hdr);
 
+/*
+ * table.c: 2^18 chains of connections, a million connections at four a
+ * chain; TIME-WAIT entries have as many, hashed and locked the same way.
+ */
+#define TCPALT_CONN_HASH_BITS	18
+u32 tcpalt_conn_hash(const struct net *net, __be32 laddr, __be16 lport,
+		     __be32 raddr, __be16 rport);
+spinlock_t *tcpalt_conn_lock(u32 hash);
+
 /* port.c */
 int tcpalt_get_port(struct sock *sk, unsigned short port);
-int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse);
+int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse,
+			bool shared);
 void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
-			    bool reuse);
+			    bool reuse, bool shared);
+int tcpalt_port_connect(struct sock *sk);
 void tcpalt_put_port(struct sock *sk);
 void tcpalt_inherit_port(struct sock *child, const struct sock *parent);
 int tcpalt_port_recheck(struct sock *sk);

@@ -6,10 +6,12 @@
  * and the port.
  *
  * Entries live in their own table, read locklessly under RCU from
- * softirq as the connection table is; the receive path looks them up
- * after connections and before listeners.  An entry never changes once
- * it is published, except for being unlinked: restarting 2*MSL for a
- * retransmitted FIN publishes a fresh copy in its place.
+ * softirq as the connection table is, hashed as it is and written under
+ * its chain locks, so that connect() can check a 4-tuple against both
+ * under one lock.  The receive path looks them up after connections and
+ * before listeners.  An entry never changes once it is published, except
+ * for being unlinked: restarting 2*MSL for a retransmitted FIN publishes
+ * a fresh copy in its place.  Entries never move between chains.
  *
  * Each namespace has a reaper: its entries on a FIFO in the order they
  * were made, which, with one timeout for the whole namespace, is the
@@ -52,6 +54,7 @@ struct tcpalt_tw {
 	u16 window;			/* the window field we send */
 	u8 ts_ok:1,
 	   reuse:1,			/* the socket had SO_REUSEADDR */
+	   shared:1,			/* its port was connect()'s */
 	   wscale:4;			/* of the window we advertise */
 	u8 dead;			/* unlinked; under the chain lock */
 };
@@ -60,11 +63,10 @@ struct tcpalt_tw {
 static_assert(sizeof(struct tcpalt_tw) <= 64);
 
 /*
- * As the connection table: 2^18 chains for a million entries, striped
- * writer locks, one global table keyed with the namespace.
+ * The connection table's hash, chain count and locks: connect() checks
+ * a 4-tuple against connections and entries under one lock.
  */
-#define TW_HASH_BITS	18
-#define TW_LOCKS	1024
+#define TW_HASH_BITS	TCPALT_CONN_HASH_BITS
 
 /*
  * A reaper run frees at most this many entries and comes back on the
@@ -74,27 +76,16 @@ static_assert(sizeof(struct tcpalt_tw) <= 64);
 
 static struct kmem_cache *tw_cache;
 static struct tcpalt_tw __rcu **tw_chains;
-static spinlock_t *tw_locks;
-static u32 tw_secret __read_mostly;
 
-static u32 tw_bucket(const struct net *net, __be32 laddr, __be16 lport,
-		     __be32 raddr, __be16 rport)
+static u32 tw_hash_of(const struct tcpalt_tw *tw)
 {
-	return jhash_3words((__force u32)laddr, (__force u32)raddr,
-			    (__force u32)lport << 16 | (__force u32)rport,
-			    tw_secret ^ net_hash_mix(net)) &
-	       ((1U << TW_HASH_BITS) - 1);
+	return tcpalt_conn_hash(read_pnet(&tw->net), tw->laddr, tw->lport,
+				tw->raddr, tw->rport);
 }
 
-static u32 tw_bucket_of(const struct tcpalt_tw *tw)
+static struct tcpalt_tw __rcu **tw_chain(u32 hash)
 {
-	return tw_bucket(read_pnet(&tw->net), tw->laddr, tw->lport, tw->raddr,
-		       tw->rport);
-}
-
-static spinlock_t *tw_lock(u32 hash)
-{
-	return &tw_locks[hash & (TW_LOCKS - 1)];
+	return &tw_chains[hash & ((1U << TW_HASH_BITS) - 1)];
 }
 
 static unsigned long tw_timeout(const struct tcpalt_net *tn)
@@ -119,10 +110,10 @@ struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
 				   __be16 rport, __be32 laddr, __be16 lport,
 				   int dif, int sdif)
 {
-	u32 hash = tw_bucket(net, laddr, lport, raddr, rport);
+	u32 hash = tcpalt_conn_hash(net, laddr, lport, raddr, rport);
 	struct tcpalt_tw *tw;
 
-	for (tw = rcu_dereference(tw_chains[hash]); tw;
+	for (tw = rcu_dereference(*tw_chain(hash)); tw;
 	     tw = rcu_dereference(tw->chain_next)) {
 		if (tw->lport == lport && tw->rport == rport &&
 		    tw->raddr == raddr && tw->laddr == laddr &&
@@ -137,9 +128,9 @@ struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
 /* Puts new in old's place on its chain, or unlinks old when new is NULL. */
 static bool tw_chain_swap(struct tcpalt_tw *old, struct tcpalt_tw *new)
 {
-	u32 hash = tw_bucket_of(old);
-	struct tcpalt_tw __rcu **pp = &tw_chains[hash];
-	spinlock_t *lock = tw_lock(hash);
+	u32 hash = tw_hash_of(old);
+	struct tcpalt_tw __rcu **pp = tw_chain(hash);
+	spinlock_t *lock = tcpalt_conn_lock(hash);
 	struct tcpalt_tw *tw;
 	bool swapped = false;
 
@@ -169,14 +160,15 @@ out:
 
 static void tw_chain_add(struct tcpalt_tw *tw)
 {
-	u32 hash = tw_bucket_of(tw);
-	spinlock_t *lock = tw_lock(hash);
+	u32 hash = tw_hash_of(tw);
+	struct tcpalt_tw __rcu **head = tw_chain(hash);
+	spinlock_t *lock = tcpalt_conn_lock(hash);
 
 	spin_lock_bh(lock);
 	RCU_INIT_POINTER(tw->chain_next,
-			 rcu_dereference_protected(tw_chains[hash],
+			 rcu_dereference_protected(*head,
 						   lockdep_is_held(lock)));
-	rcu_assign_pointer(tw_chains[hash], tw);
+	rcu_assign_pointer(*head, tw);
 	spin_unlock_bh(lock);
 }
 
@@ -190,7 +182,7 @@ static bool tw_kill(struct tcpalt_tw *tw)
 	if (!tw_chain_swap(tw, NULL))
 		return false;
 	tcpalt_port_tw_release(read_pnet(&tw->net), tw->laddr,
-			       ntohs(tw->lport), tw->reuse);
+			       ntohs(tw->lport), tw->reuse, tw->shared);
 	return true;
 }
 
@@ -361,6 +353,7 @@ static void tw_fill(struct tcpalt_tw *tw, const struct sock *sk)
 	tw->window = tw_window_field(tp);
 	tw->wscale = tp->wscale_ok ? tp->rcv_wscale : 0;
 	tw->reuse = sk->sk_reuse != SK_NO_REUSE;
+	tw->shared = tp->port_shared;
 	tw->start = (u32)jiffies;
 }
 
@@ -395,7 +388,7 @@ void tcpalt_tw_enter(struct sock *sk)
 		goto overflow;
 	tw_fill(tw, sk);
 	if (tcpalt_port_tw_hold(sock_net(sk), tw->laddr, ntohs(tw->lport),
-				tw->reuse)) {
+				tw->reuse, tw->shared)) {
 		kmem_cache_free(tw_cache, tw);
 		atomic_dec(&tn->tw_reaper.entries);
 		goto overflow;
@@ -645,26 +638,19 @@ void tcpalt_tw_net_exit(struct net *net)
 
 int tcpalt_tw_init(void)
 {
-	unsigned int i;
-
-	tw_secret = get_random_u32();
 	tw_cache = kmem_cache_create("tcpalt_tw", sizeof(struct tcpalt_tw), 0,
 				     0, NULL);
 	tw_chains = kvcalloc(1U << TW_HASH_BITS, sizeof(*tw_chains),
 			     GFP_KERNEL);
-	tw_locks = kvcalloc(TW_LOCKS, sizeof(*tw_locks), GFP_KERNEL);
-	if (!tw_cache || !tw_chains || !tw_locks) {
+	if (!tw_cache || !tw_chains) {
 		tcpalt_tw_exit();
 		return -ENOMEM;
 	}
-	for (i = 0; i < TW_LOCKS; i++)
-		spin_lock_init(&tw_locks[i]);
 	return 0;
 }
 
 void tcpalt_tw_exit(void)
 {
-	kvfree(tw_locks);
 	kvfree(tw_chains);
 	kmem_cache_destroy(tw_cache);
 }
