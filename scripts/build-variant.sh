@@ -15,6 +15,6 @@ mkdir -p "$out"
 out=$(realpath "$out")
 rm -rf "$out/module" "$out/include"
 cp -r Kbuild module include "$out/"
-make -s -C "$kdir" M="$out" W=1 KCFLAGS="-Werror $extra" modules
+make -s -j"$(nproc)" -C "$kdir" M="$out" W=1 KCFLAGS="-Werror $extra" modules
 scripts/symcheck.sh "$out/tcpalt.ko" >/dev/null
 echo "$out/tcpalt.ko"

@@ -54,7 +54,8 @@ timing_table() {
 	total=$SECONDS
 	printf '  %-20s %3dm %02ds\n' total $((total / 60)) $((total % 60))
 	[ -z "$kernel_job" ] ||
-		echo "  (the debug kernel build ran beside the parts before the debug leg)"
+		echo "  (the debug kernel build runs beside the parts before the" \
+		     "debug leg, the debug leg beside the stock leg once it is built)"
 }
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -216,13 +217,17 @@ unit_tests() {
 	fi
 }
 
-# TCPALT_LEGS=together boots the debug VM beside the stock one when the
-# debug kernel is ready by then (it is when cached); serial, the default,
-# runs them one after the other.
+# The two legs boot at once when the debug kernel is ready by the time
+# the stock leg is due (it is when cached): a VM runs its two vCPUs on
+# one host thread, so two VMs share the two CPUs without slowing each
+# other much.  While the kernel still compiles, the stock leg runs beside
+# the compiler and the debug leg after it.  TCPALT_LEGS=serial runs the
+# legs one after the other in every case.
 vm_legs() {
-	local together=${TCPALT_LEGS:-serial}
+	local mode=${TCPALT_LEGS:-together}
 
-	if [ "$legs" = all ] && [ "$together" = together ]; then
+	if [ "$legs" = all ] && [ "$mode" = together ] &&
+	   ! kill -0 "$kernel_job" 2>/dev/null; then
 		debug_kernel_wait || { timed "stock leg" stock_leg; return; }
 		debug_leg_start
 		timed "stock leg" stock_leg
@@ -236,6 +241,9 @@ vm_legs() {
 	debug_leg_start && debug_leg_finish
 	timed "fault boots" fault_boots "$kdir"
 }
+
+echo "== dependencies"
+timed dependencies scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 # The debug kernel compiles from here on, beside the build, the lint and
 # the stock leg: checkpatch and the VM's waits leave a CPU free.
