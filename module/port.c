@@ -140,11 +140,12 @@ static int port_take(struct sock *sk, u16 port, bool relax)
 }
 
 /*
- * bind() to port 0: RFC 6056 algorithm 1, a random starting point in the
- * namespace's ip_local_port_range, then every port after it in turn,
- * skipping ip_local_reserved_ports.
+ * RFC 6056 algorithm 1: a random starting point in the namespace's
+ * ip_local_port_range, then every port after it in turn, skipping
+ * ip_local_reserved_ports, until take() takes one.  True if it did.
  */
-static int port_take_ephemeral(struct sock *sk)
+static bool port_search(struct sock *sk,
+			bool (*take)(struct sock *sk, u16 port))
 {
 	struct net *net = sock_net(sk);
 	u32 span, offset, i;
@@ -158,11 +159,22 @@ static int port_take_ephemeral(struct sock *sk)
 		port = low + (offset + i) % span;
 		if (inet_is_local_reserved_port(net, port))
 			continue;
-		if (!port_take(sk, port, false))
-			return 0;
+		if (take(sk, port))
+			return true;
 		cond_resched();
 	}
-	return -EADDRINUSE;
+	return false;
+}
+
+static bool port_take_exclusive(struct sock *sk, u16 port)
+{
+	return !port_take(sk, port, false);
+}
+
+/* bind() to port 0: a port nobody holds. */
+static int port_take_ephemeral(struct sock *sk)
+{
+	return port_search(sk, port_take_exclusive) ? 0 : -EADDRINUSE;
 }
 
 /*
@@ -220,25 +232,9 @@ out:
  */
 int tcpalt_port_connect(struct sock *sk)
 {
-	struct net *net = sock_net(sk);
-	u32 span, offset, i;
-	int low, high;
-	u16 port;
-
 	if (inet_sk(sk)->inet_num)
 		return tcpalt_hash_connect(sk);
-	inet_sk_get_local_port_range(sk, &low, &high);
-	span = high - low + 1;
-	offset = get_random_u32_below(span);
-	for (i = 0; i < span; i++) {
-		port = low + (offset + i) % span;
-		if (inet_is_local_reserved_port(net, port))
-			continue;
-		if (port_take_shared(sk, port))
-			return 0;
-		cond_resched();
-	}
-	return -EADDRNOTAVAIL;
+	return port_search(sk, port_take_shared) ? 0 : -EADDRNOTAVAIL;
 }
 
 /* struct proto .get_port, called by inet_bind() with the socket held. */

@@ -628,7 +628,7 @@ int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
 	return 0;
 }
 
-int raw_connect(struct raw_peer *p, u32 iss, struct raw_seg *synack)
+int raw_syn_exchange(struct raw_peer *p, u32 iss, struct raw_seg *synack)
 {
 	u8 opts[RAW_SYN_OPTS_LEN];
 	struct raw_seg s;
@@ -649,6 +649,13 @@ int raw_connect(struct raw_peer *p, u32 iss, struct raw_seg *synack)
 	p->ws = s.opts.has_wscale;
 	if (synack)
 		*synack = s;
+	return 0;
+}
+
+int raw_connect(struct raw_peer *p, u32 iss, struct raw_seg *synack)
+{
+	if (raw_syn_exchange(p, iss, synack))
+		return -1;
 	return raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
 }
 

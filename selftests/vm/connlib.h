@@ -243,6 +243,9 @@ int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s);
  */
 int raw_connect(struct raw_peer *p, u32 iss, struct raw_seg *synack);
 
+/* raw_connect() without the final ACK: the request stays SYN-RECEIVED. */
+int raw_syn_exchange(struct raw_peer *p, u32 iss, struct raw_seg *synack);
+
 /*
  * Passive open by hand: wait for a SYN from b (its source port becomes
  * peer_port), answer with a SYN-ACK at iss with raw_syn_opts, wait for

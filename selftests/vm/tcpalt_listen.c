@@ -263,25 +263,8 @@ static void *ack_loop(void *arg)
 /* Our SYN from port, and b's SYN,ACK: 0, or -1. */
 static int raw_syn(struct raw_peer *p, unsigned short port, u32 iss)
 {
-	u8 opts[RAW_SYN_OPTS_LEN];
-	struct raw_seg s;
-
 	p->port = port;
-	p->iss = iss;
-	raw_syn_opts(opts, p->ts_val, 0);
-	if (raw_send_opts(p, TCPALT_SYN, iss, 0, opts, sizeof(opts), NULL, 0))
-		return -1;
-	do {
-		if (raw_recv(p, 3000, &s) != 1)
-			return -1;
-	} while (s.hdr.flags != (TCPALT_SYN | TCPALT_ACK) ||
-		 s.hdr.ack != iss + 1);
-	p->snd_nxt = iss + 1;
-	p->irs = s.hdr.seq;
-	p->rcv_nxt = s.hdr.seq + 1;
-	p->ts = s.opts.has_ts;
-	p->ws = s.opts.has_wscale;
-	return 0;
+	return raw_syn_exchange(p, iss, NULL);
 }
 
 /* Closes a child with a RST: no orphan left resending its FIN. */
