@@ -44,7 +44,12 @@ struct tcpalt_tw_reaper {
 	bool dying;
 };
 
-/* A namespace's SYN cookie secrets (syncookie.c). */
+/*
+ * A namespace's SYN cookie secrets (syncookie.c).  lock, a seqlock,
+ * guards keys, made and valid: written under it with BHs off, read in
+ * its read sections; made and valid are also peeked at without it
+ * (READ_ONCE()/WRITE_ONCE()).  unused is set once, at namespace setup.
+ */
 struct tcpalt_cookie_secrets {
 	seqlock_t lock;
 	struct tcpalt_cookie_keys keys;	/* for even and odd counters */
