@@ -56,11 +56,19 @@ struct tcpalt_tw {
 	   reuse:1,			/* the socket had SO_REUSEADDR */
 	   shared:1,			/* its port was connect()'s */
 	   wscale:4;			/* of the window we advertise */
-	u8 dead;			/* unlinked; under the chain lock */
+	u8 dead;			/* unlinked; under the chain lock.
+					 * Last: see TW_COPY_LEN
+					 */
 };
 
 /* The memory budget of a TIME-WAIT entry (README, "Decisions"). */
 static_assert(sizeof(struct tcpalt_tw) <= 64);
+
+/* What a restart copies: everything between the links and dead. */
+#define TW_COPY_LEN	(offsetof(struct tcpalt_tw, dead) - \
+			 offsetof(struct tcpalt_tw, net))
+static_assert(offsetof(struct tcpalt_tw, net) ==
+	      offsetof(struct tcpalt_tw, reap_next) + sizeof(void *));
 
 /*
  * The connection table's hash, chain count and locks: connect() checks
@@ -423,7 +431,13 @@ static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 	tw = tw_alloc(tn);
 	if (!tw)
 		return old;
-	*tw = *old;
+	/*
+	 * Not the links nor dead: a chain lock and the reaper's lock guard
+	 * those, and neither is held here.  The swap and the append below
+	 * set the copy's links.
+	 */
+	unsafe_memcpy(&tw->net, &old->net, TW_COPY_LEN,
+		      /* from net up to dead: one run of fields */);
 	tw->dead = 0;
 	tw->start = (u32)jiffies;
 	if (tw->ts_ok && opts->has_ts &&
