@@ -89,11 +89,11 @@ static void ack_new(struct sock *sk, u32 ack)
 	u32 acked = ack - tp->snd_una;
 
 	ack_rtt(tp, ack);
-	tp->snd_una = ack;
+	WRITE_ONCE(tp->snd_una, ack);
 	if (seq_after(ack, tp->snd_nxt))
 		tp->snd_nxt = ack;	/* acks what a timeout made us resend */
 	tp->bytes_acked += acked;
-	tp->retransmits = 0;
+	WRITE_ONCE(tp->retransmits, 0);
 	tcpalt_clean_acked(sk, ack);
 	if (tp->in_recovery)
 		ack_in_recovery(sk, acked);

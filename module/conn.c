@@ -70,13 +70,15 @@ void tcpalt_child_init(struct sock *child, const struct sock *parent)
 	RCU_INIT_POINTER(inet->inet_opt, NULL);
 	inet->mc_list = NULL;
 	sk_node_init(&child->sk_bind_node);
-	tp->nodelay = lp->nodelay;
-	tp->linger2 = lp->linger2;
-	tp->keepidle = lp->keepidle;
-	tp->keepintvl = lp->keepintvl;
-	tp->keepcnt = lp->keepcnt;
-	tp->user_timeout = lp->user_timeout;
-	tp->user_mss = lp->user_mss;
+	/* The listener's options: its user may be setting them right now. */
+	tp->nodelay = READ_ONCE(lp->nodelay);
+	tp->linger2 = READ_ONCE(lp->linger2);
+	tp->keepidle = READ_ONCE(lp->keepidle);
+	tp->keepintvl = READ_ONCE(lp->keepintvl);
+	tp->keepcnt = READ_ONCE(lp->keepcnt);
+	tp->user_timeout = READ_ONCE(lp->user_timeout);
+	tp->user_mss = READ_ONCE(lp->user_mss);
+	/* Set by listen() before the listener could be found. */
 	tp->rcv_wscale = lp->rcv_wscale;
 	tcpalt_conn_init(child);
 }
@@ -107,12 +109,12 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	bool syn = cb->flags & TCPALT_SYN;
 
-	tp->snd_una = tp->iss + 1;
+	WRITE_ONCE(tp->snd_una, tp->iss + 1);
 	tp->snd_nxt = tp->iss + 1;
 	tp->snd_max = tp->iss + 1;
-	tp->write_seq = tp->iss + 1;
-	tp->rcv_nxt = tp->irs + 1;
-	tp->copied_seq = tp->rcv_nxt;
+	WRITE_ONCE(tp->write_seq, tp->iss + 1);
+	WRITE_ONCE(tp->rcv_nxt, tp->irs + 1);
+	WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
 	tp->rcv_wup = tp->rcv_nxt;
 	tp->rcv_wnd = min_t(u32, tcpalt_rcv_wnd_now(sk), 65535);
 	tp->snd_wnd = syn ? cb->window : (u32)cb->window << tp->snd_wscale;
@@ -125,7 +127,7 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tp->cwnd = TCPALT_INIT_CWND * tp->mss;
 	tp->ssthresh = U32_MAX;
 	tcpalt_rto_handshake_done(&tp->rto, &rto_params, tp->retransmits);
-	tp->retransmits = 0;
+	WRITE_ONCE(tp->retransmits, 0);
 }
 
 /*
@@ -252,6 +254,32 @@ void tcpalt_abort_unaccepted(struct sock *child)
 }
 
 /*
+ * Both sequence spaces, from iss to copied_seq, back to zero.  procfs and
+ * poll() may be looking, through an RCU walk begun before the socket left
+ * the table or from another thread: the fields they read are stored once.
+ */
+static_assert(offsetof(struct tcpalt_sock, mss) - TCB_START ==
+	      14 * sizeof(u32));
+
+static void tcpalt_seq_clear(struct tcpalt_sock *tp)
+{
+	tp->iss = 0;
+	WRITE_ONCE(tp->snd_una, 0);
+	tp->snd_nxt = 0;
+	tp->snd_max = 0;
+	WRITE_ONCE(tp->write_seq, 0);
+	tp->snd_wnd = 0;
+	tp->max_snd_wnd = 0;
+	tp->snd_wl1 = 0;
+	tp->snd_wl2 = 0;
+	tp->irs = 0;
+	WRITE_ONCE(tp->rcv_nxt, 0);
+	tp->rcv_wnd = 0;
+	tp->rcv_wup = 0;
+	WRITE_ONCE(tp->copied_seq, 0);
+}
+
+/*
  * struct proto .disconnect: connect() that failed, connect(AF_UNSPEC),
  * shutdown() of a listener or of a connection still in SYN-SENT.  The
  * socket is left as a fresh one, bound as the user bound it.
@@ -282,15 +310,14 @@ int tcpalt_disconnect(struct sock *sk, int flags)
 	sk_dst_reset(sk);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
-	memset((u8 *)tp + TCB_START, 0,
-	       offsetof(struct tcpalt_sock, mss) - TCB_START);
+	tcpalt_seq_clear(tp);
 	tp->ts_ok = 0;
 	tp->wscale_ok = 0;
 	tp->sack_ok = 0;
 	tp->fin_queued = 0;
-	tp->fin_rcvd = 0;
-	tp->retransmits = 0;
-	tp->rtx_job = TCPALT_RTX_NONE;
+	WRITE_ONCE(tp->fin_rcvd, 0);
+	WRITE_ONCE(tp->retransmits, 0);
+	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
 	tcpalt_rto_init(&tp->rto, &rto_params);
 	tp->mss = TCPALT_DEFAULT_MSS;
 	sk_error_report(sk);

@@ -28,15 +28,35 @@ enum tcpalt_rtx_job {
 	TCPALT_RTX_FIN_WAIT2,	/* orphan waiting for the peer's FIN */
 };
 
+/*
+ * The TCB is written under the socket lock: by the owner in process
+ * context, or in softirq (receive, timers) under the spinlock while no
+ * user owns the socket.  getsockopt(), TCPALT_INFO included, takes the
+ * socket lock and reads plainly.
+ *
+ * Some fields are also read without that lock, by
+ * - procfs: /proc/net/tcpalt/conns walks the tables under RCU only;
+ * - poll(), which takes no lock;
+ * - the receive path of a listener: a SYN and the final ACK are dealt
+ *   with under the listener's own lock (listen.h), not its socket lock,
+ *   and read the listener's options that a child inherits.
+ * Those fields are marked below with their readers; the readers load them
+ * with READ_ONCE() and every writer, once the socket can be seen, stores
+ * them with WRITE_ONCE().  A field not marked is read under the socket
+ * lock only.  A lockless reader may see values from either side of a
+ * segment, as netstat and tcp_poll() may with TCP's.
+ */
 struct tcpalt_sock {
 	struct inet_sock inet;
 
 	/* Send sequence space. */
 	u32 iss;
-	u32 snd_una;
+	u32 snd_una;		/* lockless: procfs */
 	u32 snd_nxt;		/* next to send; moves back on timeout */
 	u32 snd_max;		/* highest ever sent: what an ACK may ack */
-	u32 write_seq;		/* end of the data the user queued */
+	u32 write_seq;		/* end of the data the user queued;
+				 * lockless: procfs
+				 */
 	u32 snd_wnd;		/* bytes, scaled */
 	u32 max_snd_wnd;
 	u32 snd_wl1;
@@ -44,35 +64,54 @@ struct tcpalt_sock {
 
 	/* Receive sequence space. */
 	u32 irs;
-	u32 rcv_nxt;
+	u32 rcv_nxt;		/* lockless: procfs, poll */
 	u32 rcv_wnd;		/* as last advertised, bytes */
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
-	u32 copied_seq;		/* next byte the user reads */
+	u32 copied_seq;		/* next byte the user reads;
+				 * lockless: procfs, poll
+				 */
 
 	/* Negotiated at the handshake. */
 	u16 mss;		/* payload of a full segment we send */
 	u16 rcv_mss;		/* the MSS we announced */
-	u16 user_mss;		/* TCP_MAXSEG, 0 when unset */
+	u16 user_mss;		/* TCP_MAXSEG, 0 when unset;
+				 * lockless: listener
+				 */
 	u16 mss_offer;		/* the peer's SYN, in a simultaneous open */
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 wscale_ok:1,
 	   ts_ok:1,
 	   sack_ok:1,
-	   nodelay:1,
 	   passive:1,		/* came from a listener */
 	   fin_queued:1,	/* our FIN is on the write queue */
-	   fin_rcvd:1,
 	   orphan:1;		/* counted in the namespace's orphans */
+
+	/*
+	 * The user's options.  A child copies them from its listener in
+	 * softirq, without the listener's socket lock, and a SYN,ACK reads
+	 * user_mss: those marked "lockless: listener" are read so.  They
+	 * are whole bytes, not bits, so that they can be.
+	 */
+	u8 nodelay;		/* lockless: listener */
 	u8 syn_retries;		/* TCP_SYNCNT, 0 for the sysctl */
 	s8 linger2;		/* TCP_LINGER2 in s, 0 for the sysctl,
-				 * -1 to reset an orphaned FIN-WAIT-2
+				 * -1 to reset an orphaned FIN-WAIT-2;
+				 * lockless: listener
 				 */
-	u16 keepidle;		/* TCP_KEEPIDLE in s, 0 for the sysctl */
-	u16 keepintvl;		/* TCP_KEEPINTVL in s, 0 for the sysctl */
-	u8 keepcnt;		/* TCP_KEEPCNT, 0 for the sysctl */
-	u8 ka_probes_out;	/* keep-alives unanswered */
-	u32 user_timeout;	/* TCP_USER_TIMEOUT in ms, 0 for none */
+	u16 keepidle;		/* TCP_KEEPIDLE in s, 0 for the sysctl;
+				 * lockless: listener
+				 */
+	u16 keepintvl;		/* TCP_KEEPINTVL in s, 0 for the sysctl;
+				 * lockless: listener
+				 */
+	u8 keepcnt;		/* TCP_KEEPCNT, 0 for the sysctl;
+				 * lockless: listener
+				 */
+	u8 ka_probes_out;	/* keep-alives unanswered; lockless: procfs */
+	u32 user_timeout;	/* TCP_USER_TIMEOUT in ms, 0 for none;
+				 * lockless: listener
+				 */
 	unsigned long rcv_tstamp;	/* jiffies: the peer's last segment */
 	unsigned long rtx_stamp;	/* jiffies: the head was first sent,
 					 * once it is being retransmitted
@@ -82,13 +121,16 @@ struct tcpalt_sock {
 
 	/* Retransmission and congestion control (RFC 5681, 6582). */
 	struct tcpalt_rto rto;
-	u8 retransmits;		/* consecutive timeouts */
-	u8 rtx_job;		/* enum tcpalt_rtx_job */
+	u8 retransmits;		/* consecutive timeouts; lockless: procfs */
+	u8 rtx_job;		/* enum tcpalt_rtx_job; lockless: procfs */
 	u8 dupacks;
 	u8 in_recovery:1,
 	   rtt_timing:1,
 	   ack_now:1;
 	u8 acks_owed;		/* full segments received, not acked */
+	u8 fin_rcvd;		/* the peer's FIN is in rcv_nxt;
+				 * lockless: procfs
+				 */
 	u8 port_shared;		/* connect() chose the port, which other
 				 * connections may share (port.c); under
 				 * the port's bucket lock
@@ -102,7 +144,9 @@ struct tcpalt_sock {
 	u32 sack_last;		/* the latest out-of-order arrival */
 	u32 rtt_seq;		/* the timed segment's end */
 	ktime_t rtt_start;
-	unsigned long rtx_deadline;	/* jiffies, for procfs */
+	unsigned long rtx_deadline;	/* jiffies, for procfs;
+					 * lockless: procfs
+					 */
 	struct timer_list rtx_timer;
 	struct timer_list delack_timer;
 	struct sk_buff *send_head;	/* first unsent on sk_write_queue */
@@ -115,7 +159,11 @@ struct tcpalt_sock {
 	u64 bytes_acked;
 	u64 bytes_received;
 
-	/* A listener's requests and accept queue; a child's place in it. */
+	/*
+	 * A listener's requests and accept queue; a child's place in it.
+	 * listener is RCU: read under rcu_read_lock() by the receive path,
+	 * procfs and poll() (listen.h).
+	 */
 	struct tcpalt_listener __rcu *listener;
 	struct list_head accept_node;
 };

@@ -58,13 +58,13 @@ static bool rcv_in_order(struct sock *sk, struct sk_buff *skb, bool *fin)
 
 	if (seq_after(end, tp->rcv_nxt)) {
 		tp->bytes_received += end - tp->rcv_nxt;
-		tp->rcv_nxt = end;
+		WRITE_ONCE(tp->rcv_nxt, end);
 		__skb_queue_tail(&sk->sk_receive_queue, skb);
 		queued = true;
 	}
 	if (cb->flags & TCPALT_FIN && !tp->fin_rcvd) {
-		tp->fin_rcvd = 1;
-		tp->rcv_nxt++;
+		WRITE_ONCE(tp->fin_rcvd, 1);
+		WRITE_ONCE(tp->rcv_nxt, tp->rcv_nxt + 1);
 		*fin = true;
 	}
 	return queued;
@@ -227,14 +227,14 @@ static int rcv_copy(struct sock *sk, struct msghdr *msg, size_t len,
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	bool peek = flags & MSG_PEEK;
 	u32 peek_seq = tp->copied_seq;
-	u32 *seq = peek ? &peek_seq : &tp->copied_seq;
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	struct sk_buff *skb;
 	int copied = 0, stop;
 	u32 offset, used;
 
 	while (copied < len) {
-		skb = rcv_find(sk, *seq, &offset, peek);
+		skb = rcv_find(sk, peek ? peek_seq : tp->copied_seq, &offset,
+			       peek);
 		if (!skb) {
 			if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
 				break;
@@ -253,7 +253,11 @@ static int rcv_copy(struct sock *sk, struct msghdr *msg, size_t len,
 		used = min_t(size_t, skb->len - offset, len - copied);
 		if (skb_copy_datagram_msg(skb, offset, msg, used))
 			return copied ?: -EFAULT;
-		*seq += used;
+		/* procfs and poll() read copied_seq locklessly (conn.h). */
+		if (peek)
+			peek_seq += used;
+		else
+			WRITE_ONCE(tp->copied_seq, tp->copied_seq + used);
 		copied += used;
 		if (!peek && offset + used == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);

@@ -138,7 +138,8 @@ static void tcpalt_rcv_sock(struct tcpalt_net *tn, struct sock *sk,
 {
 	struct sock *child;
 
-	if (sk->sk_state != TCP_LISTEN) {
+	/* Not under the socket lock: listen() or close() may be changing it. */
+	if (READ_ONCE(sk->sk_state) != TCP_LISTEN) {
 		tcpalt_rcv_conn(tn, sk, skb);
 		return;
 	}

@@ -82,7 +82,7 @@ void tcpalt_keepalive_heard(struct sock *sk)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
 	tp->rcv_tstamp = jiffies;
-	tp->ka_probes_out = 0;
+	WRITE_ONCE(tp->ka_probes_out, 0);	/* procfs reads it */
 }
 
 static bool keepalive_expired(const struct sock *sk, long idle)
@@ -120,7 +120,7 @@ static void keepalive_fire(struct sock *sk)
 	}
 	tcpalt_stat_inc(tn, TCPALT_STAT_KEEPALIVE_PROBES);
 	tcpalt_send_ack_at(sk, tp->snd_nxt - 1);
-	tp->ka_probes_out++;
+	WRITE_ONCE(tp->ka_probes_out, tp->ka_probes_out + 1);
 	sk_reset_timer(sk, &sk->sk_timer,
 		       jiffies + (long)tcpalt_keepalive_intvl(sk) * HZ);
 }

@@ -11,10 +11,20 @@
  *   (listener_locked()) or under rcu_read_lock() (listener_rcu()): the
  *   receive path, procfs and poll().  The structure is freed after a
  *   grace period.
- * - tcpalt_listener.lock guards everything in the structure: requests,
- *   the accept queue, the counts and dead.  Softirq and the timer take it
- *   as is, process context with BHs off.  It nests inside the socket lock
- *   and outside a child's spinlock and the table and port locks.
+ * - tcpalt_listener.lock guards dead, the accept queue's links,
+ *   nr_requests, max_requests, cookie_sent, the request chains and every
+ *   field of every request on them, and the arming of the SYN,ACK timer.
+ *   Softirq and the timer take it as is, process context (accept(),
+ *   listen() again, the listener's end, procfs) with BHs off.  It nests
+ *   inside the listener's socket lock and outside a child's spinlock and
+ *   the table and port locks.
+ * - sk, mask and the chain heads are set before the structure is
+ *   published and never change; rcu is used once, at the end.
+ * - The accept queue is also looked at without the lock, by poll() under
+ *   RCU and by accept()'s wait, with list_empty_careful() only.
+ * - The listener's socket lock is not taken in softirq: what the receive
+ *   path reads of the listener's own tcpalt_sock is marked "lockless:
+ *   listener" there (conn.h), or set before the listener was published.
  * - Once dead is set, under the lock, nothing is added any more.
  */
 #ifndef _TCPALT_LISTEN_H
@@ -29,7 +39,10 @@
 #include "conn.h"
 #include "core/cookie.h"
 
-/* A SYN-RECEIVED with no socket: what the SYN said and we answered. */
+/*
+ * A SYN-RECEIVED with no socket: what the SYN said and we answered.
+ * Every field is under the listener's lock, procfs's reads included.
+ */
 struct tcpalt_request {
 	struct hlist_node node;
 	unsigned long deadline;		/* jiffies: next SYN,ACK */
@@ -53,15 +66,15 @@ struct tcpalt_request {
 };
 
 struct tcpalt_listener {
-	spinlock_t lock;		/* everything below */
-	struct sock *sk;
+	spinlock_t lock;		/* see "Locking" above */
+	struct sock *sk;		/* constant */
 	bool dead;
 	struct timer_list timer;	/* SYN,ACK retransmissions */
 	struct list_head accept_queue;	/* children, via accept_node */
 	unsigned int nr_requests;
 	unsigned int max_requests;
 	unsigned long cookie_sent;	/* jiffies: the last SYN cookie */
-	unsigned int mask;
+	unsigned int mask;		/* constant */
 	struct rcu_head rcu;
 	struct hlist_head requests[];
 };

@@ -113,8 +113,9 @@ static bool port_conflict(const struct port_bucket *b, const struct sock *sk,
 		if (sk2 == sk || !net_eq(sock_net(sk2), net) ||
 		    inet_sk(sk2)->inet_num != port || !devs_overlap(sk, sk2))
 			continue;
+		/* sk2's state changes under its own lock, not ours. */
 		if (relax && sk->sk_reuse && sk2->sk_reuse &&
-		    sk2->sk_state != TCP_LISTEN)
+		    READ_ONCE(sk2->sk_state) != TCP_LISTEN)
 			continue;
 		if (addrs_overlap(sk, sk2))
 			return true;

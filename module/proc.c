@@ -19,7 +19,9 @@ static struct proc_dir_entry *tcpalt_proc_link;
  * TIME-WAIT entry: addresses, state, queues, the pending timer, uid and
  * inode, as the README's procfs section lists them.  Produced in one pass
  * under RCU; the fields of a connection are read without its lock, as netstat's
- * are, so a line may mix values from either side of a segment.
+ * are, so a line may mix values from either side of a segment.  Those fields
+ * are marked "lockless: procfs" in struct tcpalt_sock, and stored with
+ * WRITE_ONCE().
  */
 static const char *const timer_names[] = {
 	[TCPALT_RTX_NONE] = "off",
@@ -87,7 +89,8 @@ static void show_sock(struct sock *sk, void *arg)
 		rx = READ_ONCE(sk->sk_ack_backlog);
 	} else {
 		tx = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
-		rx = max_t(int, READ_ONCE(tp->rcv_nxt) - tp->fin_rcvd -
+		rx = max_t(int, READ_ONCE(tp->rcv_nxt) -
+			   READ_ONCE(tp->fin_rcvd) -
 			   READ_ONCE(tp->copied_seq), 0);
 	}
 	show_addr(seq, inet->inet_rcv_saddr, inet->inet_sport);

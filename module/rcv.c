@@ -53,8 +53,8 @@ static void rcv_crossed_syn(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
 	tp->irs = cb->seq;
-	tp->rcv_nxt = cb->seq + 1;
-	tp->copied_seq = tp->rcv_nxt;
+	WRITE_ONCE(tp->rcv_nxt, cb->seq + 1);
+	WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
 	tp->rcv_wup = tp->rcv_nxt;
 	rcv_syn_options(sk, cb);
 	tp->mss_offer = cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS;

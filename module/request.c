@@ -66,7 +66,9 @@ void tcpalt_request_from_syn(struct sock *sk, struct tcpalt_request *req,
 	if (cb->isn && seq_before(req->iss, cb->isn))
 		req->iss = cb->isn;
 	req->peer_mss = cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS;
-	req->rcv_mss = tcpalt_reply_mss(net, skb, tcpalt_sk(sk)->user_mss);
+	/* The listener's option, set under its socket lock, not ours. */
+	req->rcv_mss = tcpalt_reply_mss(net, skb,
+					READ_ONCE(tcpalt_sk(sk)->user_mss));
 	req->wscale_ok = cb->has_wscale;
 	req->snd_wscale = min_t(u8, cb->wscale, TCPALT_WSCALE_MAX);
 	req->ts_ok = cb->has_ts;

@@ -81,7 +81,7 @@ static int wq_append(struct sock *sk, struct sk_buff *skb,
 		return -EFAULT;
 	}
 	TCPALT_SKB_CB(skb)->end_seq += copy;
-	tp->write_seq += copy;
+	WRITE_ONCE(tp->write_seq, tp->write_seq + copy);
 	return copy;
 }
 
@@ -166,7 +166,7 @@ int tcpalt_queue_fin(struct sock *sk)
 		skb = wq_new_skb(sk, sk->sk_allocation | __GFP_NOFAIL, 0);
 	TCPALT_SKB_CB(skb)->flags |= TCPALT_FIN;
 	TCPALT_SKB_CB(skb)->end_seq++;
-	tp->write_seq++;
+	WRITE_ONCE(tp->write_seq, tp->write_seq + 1);
 	tp->fin_queued = 1;
 	tcpalt_push(sk);
 	return 0;

@@ -94,11 +94,12 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	tp->rcv_mss = tcpalt_mtu_to_mss(dst_mtu(&rt->dst), tp->user_mss);
 	tp->rcv_wscale = tcpalt_wscale_for(max_t(u32, sk->sk_rcvbuf,
 						 READ_ONCE(sysctl_rmem_max)));
-	tp->snd_una = tp->iss;
+	/* Hashed already: procfs may be looking (conn.h). */
+	WRITE_ONCE(tp->snd_una, tp->iss);
 	tp->snd_nxt = tp->iss + 1;
 	tp->snd_max = tp->iss + 1;
-	tp->write_seq = tp->iss + 1;
-	tp->retransmits = 0;
+	WRITE_ONCE(tp->write_seq, tp->iss + 1);
+	WRITE_ONCE(tp->retransmits, 0);
 	tcpalt_rto_init(&tp->rto, tcpalt_rto_params());
 
 	tcpalt_stat_inc(tcpalt_net(net), TCPALT_STAT_ACTIVE_OPENS);

@@ -56,14 +56,14 @@ static int set_int_opt(struct sock *sk, int optname, int val)
 
 	switch (optname) {
 	case TCPALT_NODELAY:
-		tp->nodelay = !!val;
+		WRITE_ONCE(tp->nodelay, !!val);
 		if (val)
 			tcpalt_push(sk);
 		return 0;
 	case TCPALT_MAXSEG:
 		if (val && (val < MAXSEG_MIN || val > MAXSEG_MAX))
 			return -EINVAL;
-		tp->user_mss = val;
+		WRITE_ONCE(tp->user_mss, val);
 		return 0;
 	case TCPALT_SYNCNT:
 		if (val < 1 || val > SYNCNT_MAX)
@@ -97,6 +97,7 @@ int tcpalt_setsockopt(struct sock *sk, int level, int optname,
 	return err;
 }
 
+/* Under the socket lock: the TCB holds still, no READ_ONCE() needed. */
 static void fill_info(struct sock *sk, struct tcpalt_info *info)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);

@@ -12,8 +12,14 @@
  * made in and the next, so for one to two periods, and never once its
  * secret has been replaced.
  *
- * The secrets are written under their seqlock with BHs off and read
- * under it locklessly.  The cookies themselves are made and checked
+ * Locking: struct tcpalt_cookie_secrets' seqlock guards keys, made and
+ * valid.  They are written under it, with BHs off, by secret_refresh()
+ * only, and read in its read sections by syncookie_make() and
+ * secrets_for_check(), which retry when a refresh raced with them;
+ * secret_refresh() also peeks at made and valid without it, to skip the
+ * lock when its slot is current, so those two are stored with
+ * WRITE_ONCE().  unused is written once, when the namespace is set up,
+ * and only read after.  The cookies themselves are made and checked
  * under the listener's lock (listen.h), which also guards cookie_sent.
  */
 #include <linux/random.h>
@@ -36,13 +42,13 @@ static void secret_refresh(struct tcpalt_cookie_secrets *s, u32 count)
 {
 	unsigned int slot = count & 1;
 
-	if (READ_ONCE(s->made[slot]) == count && s->valid[slot])
+	if (READ_ONCE(s->made[slot]) == count && READ_ONCE(s->valid[slot]))
 		return;
 	write_seqlock_bh(&s->lock);
 	if (s->made[slot] != count || !s->valid[slot]) {
 		get_random_bytes(&s->keys.key[slot], sizeof(s->keys.key[slot]));
-		s->made[slot] = count;
-		s->valid[slot] = true;
+		WRITE_ONCE(s->made[slot], count);
+		WRITE_ONCE(s->valid[slot], true);
 	}
 	write_sequnlock_bh(&s->lock);
 }

@@ -34,6 +34,14 @@
 #define LISTEN_HASH_BITS	11
 #define LOCK_STRIPES		1024
 
+/*
+ * locks[i % LOCK_STRIPES] guards the links of chain i: adding and
+ * removing a socket there.  In the connection table it guards the
+ * TIME-WAIT chain of the same number as well (timewait.c), and
+ * tcpalt_hash_connect() checks both and hashes under it.  Taken with BHs
+ * off, under a port's bucket lock in connect() (port.c) and never with
+ * another chain lock held; readers take none of them.
+ */
 struct tcpalt_table {
 	struct hlist_nulls_head *chains;
 	unsigned int mask;

@@ -31,6 +31,14 @@ extern u8 tcpalt_ipproto;
 /*
  * A namespace's TIME-WAIT entries, oldest first, and what frees them
  * (timewait.c).  entries counts every entry not yet freed.
+ *
+ * lock guards the FIFO (head, tail and every entry's reap_next, on the
+ * FIFO and on the free lists), graves and freeing, the use of rcu,
+ * dying, and the arming of timer.  The reaper's timer and RCU callback
+ * take it as is, in softirq; everyone else with BHs off.  It may be
+ * taken under a socket's lock (tcpalt_tw_enter()), but never with a
+ * chain or port lock held, nor those under it.  entries is atomic,
+ * read and written without it (tw_alloc(), stats).
  */
 struct tcpalt_tw_reaper {
 	spinlock_t lock;		/* all but entries */
@@ -44,7 +52,12 @@ struct tcpalt_tw_reaper {
 	bool dying;
 };
 
-/* A namespace's SYN cookie secrets (syncookie.c). */
+/*
+ * A namespace's SYN cookie secrets (syncookie.c).  lock, a seqlock,
+ * guards keys, made and valid: written under it with BHs off, read in
+ * its read sections; made and valid are also peeked at without it
+ * (READ_ONCE()/WRITE_ONCE()).  unused is set once, at namespace setup.
+ */
 struct tcpalt_cookie_secrets {
 	seqlock_t lock;
 	struct tcpalt_cookie_keys keys;	/* for even and odd counters */

@@ -26,8 +26,9 @@ void tcpalt_rtx_arm(struct sock *sk, enum tcpalt_rtx_job job, u32 usec)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	unsigned long when = jiffies + usecs_to_jiffies(usec);
 
-	tp->rtx_job = job;
-	tp->rtx_deadline = when;
+	/* procfs reads both without the socket lock (conn.h). */
+	WRITE_ONCE(tp->rtx_job, job);
+	WRITE_ONCE(tp->rtx_deadline, when);
 	sk_reset_timer(sk, &tp->rtx_timer, when);
 }
 
@@ -51,7 +52,7 @@ void tcpalt_rtx_stop(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
-	tp->rtx_job = TCPALT_RTX_NONE;
+	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
 	sk_stop_timer(sk, &tp->rtx_timer);
 }
 
@@ -146,9 +147,9 @@ static void rtx_timeout(struct sock *sk)
 		return;
 	}
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_TIMEOUTS);
-	tp->retransmits++;
+	WRITE_ONCE(tp->retransmits, tp->retransmits + 1);
 	tcpalt_rto_backoff(&tp->rto, tcpalt_rto_params());
-	tp->rtx_job = TCPALT_RTX_NONE;
+	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
 	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
 		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
 				TCPALT_STAT_RETRANS_SEGS);
@@ -165,7 +166,7 @@ static void rtx_persist(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
-	tp->rtx_job = TCPALT_RTX_NONE;
+	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
 	if (!tcpalt_has_unsent(tp) || tcpalt_in_flight(tp))
 		return;
 	tcpalt_send_probe(sk);
@@ -187,7 +188,7 @@ static void rtx_fire(struct sock *sk)
 		rtx_persist(sk);
 		break;
 	case TCPALT_RTX_FIN_WAIT2:
-		tp->rtx_job = TCPALT_RTX_NONE;
+		WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
 		tcpalt_sm_event(sk, NULL, TCPALT_EV_FIN_WAIT2_TIMEOUT);
 		break;
 	default:

@@ -22,6 +22,20 @@
  * rcu_head, so reaped entries go on a per-namespace list, threaded
  * through the FIFO link they no longer need, and one rcu_head in the
  * namespace frees a whole list at a time.
+ *
+ * Locking:
+ * - Chain i of tw_chains is written under tcpalt_conn_lock(i), the lock
+ *   of connection chain i (table.c), taken with BHs off: it guards the
+ *   chain's head, the chain_next of the entries on it, and each entry's
+ *   dead, which is set once, when the entry leaves its chain.  Lookups
+ *   and procfs walk the chains under RCU without it, and they and the
+ *   reaper, which holds only its own lock, read dead with READ_ONCE().
+ * - The reaper's lock (struct tcpalt_tw_reaper) guards the FIFO and the
+ *   free lists, through reap_next.  A chain lock and the reaper's lock
+ *   are never held together; the port lock is taken under neither.
+ * - Every other field is written before the entry is published and
+ *   never again, so readers under RCU need no annotation; a restart
+ *   copies those fields only.
  */
 #include <linux/jhash.h>
 #include <linux/random.h>
@@ -37,9 +51,14 @@
 #include "stats.h"
 #include "tcpalt.h"
 
+/* Immutable once published, but for the three fields said otherwise. */
 struct tcpalt_tw {
-	struct tcpalt_tw __rcu *chain_next;	/* in its table chain */
-	struct tcpalt_tw *reap_next;		/* FIFO, then free list */
+	struct tcpalt_tw __rcu *chain_next;	/* in its table chain; RCU,
+						 * under the chain lock
+						 */
+	struct tcpalt_tw *reap_next;		/* FIFO, then free list;
+						 * under the reaper's lock
+						 */
 	possible_net_t net;
 	__be32 laddr;
 	__be32 raddr;
@@ -56,11 +75,20 @@ struct tcpalt_tw {
 	   reuse:1,			/* the socket had SO_REUSEADDR */
 	   shared:1,			/* its port was connect()'s */
 	   wscale:4;			/* of the window we advertise */
-	u8 dead;			/* unlinked; under the chain lock */
+	u8 dead;			/* unlinked; set under the chain
+					 * lock; lockless: lookup, procfs,
+					 * reaper.  Last: see TW_COPY_LEN
+					 */
 };
 
 /* The memory budget of a TIME-WAIT entry (README, "Decisions"). */
 static_assert(sizeof(struct tcpalt_tw) <= 64);
+
+/* What a restart copies: everything between the links and dead. */
+#define TW_COPY_LEN	(offsetof(struct tcpalt_tw, dead) - \
+			 offsetof(struct tcpalt_tw, net))
+static_assert(offsetof(struct tcpalt_tw, net) ==
+	      offsetof(struct tcpalt_tw, reap_next) + sizeof(void *));
 
 /*
  * The connection table's hash, chain count and locks: connect() checks
@@ -423,7 +451,13 @@ static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 	tw = tw_alloc(tn);
 	if (!tw)
 		return old;
-	*tw = *old;
+	/*
+	 * Not the links nor dead: a chain lock and the reaper's lock guard
+	 * those, and neither is held here.  The swap and the append below
+	 * set the copy's links.
+	 */
+	unsafe_memcpy(&tw->net, &old->net, TW_COPY_LEN,
+		      /* from net up to dead: one run of fields */);
 	tw->dead = 0;
 	tw->start = (u32)jiffies;
 	if (tw->ts_ok && opts->has_ts &&
