@@ -14,6 +14,9 @@
 #   make vm-debug   the same on the debug kernel
 #   make demo       a file sent over tcpalt between two namespaces in the VM
 #   make bench-synflood   a SYN flood against tcpalt and TCP in the VM
+#   make bench      tcpalt against TCP in the VM: bulk throughput over
+#                   loopback, veth and veth with netem, CPU and packets
+#                   per MB, request/response and connection churn
 
 KVER ?= $(shell scripts/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -24,7 +27,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
 .PHONY: all module symcheck lint sparse checkpatch unit selftests check \
 	check-full check-stock check-debug debug-kernel vm vm-debug demo bench-synflood \
-	deps clean
+	bench deps clean
 
 all: module symcheck
 
@@ -38,6 +41,10 @@ demo: deps
 bench-synflood: deps
 	$(MAKE) all selftests
 	scripts/bench-synflood.sh
+
+bench: deps
+	$(MAKE) all
+	scripts/bench.sh
 
 module:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)"; exit 1; }
