@@ -118,6 +118,8 @@ print_table() {
 	function fmt(x) {
 		if (x == "")
 			return "-"
+		if (x == int(x))
+			return sprintf("%d", x)
 		return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? \
 			sprintf("%.1f", x) : sprintf("%.2f", x)
 	}
@@ -161,6 +163,9 @@ print_table() {
 		row("packets per MB, loopback", "lo", "pkts_per_mb")
 		row("packets per MB, veth (both ways)", "veth", "pkts_per_mb")
 		row("packets per MB, veth netem (both ways)", "netem", "pkts_per_mb")
+		row("retransmitted segments per transfer, loopback", "lo", "retrans")
+		row("retransmitted segments per transfer, veth", "veth", "retrans")
+		row("retransmitted segments per transfer, veth netem", "netem", "retrans")
 		row("1-byte request/response, transactions/s", "rr", "per_sec")
 		row("packets per transaction", "rr", "pkts_per_op")
 		row("connection churn, connections/s", "churn", "per_sec")

@@ -46,7 +46,7 @@ guest_command() {
 }
 
 main() {
-	local var
+	local var rc=0
 	for var in BENCH_SIZE_MB BENCH_NETEM_SIZE_MB BENCH_REPS BENCH_SECS \
 		BENCH_DEADLINE BENCH_TIMEOUT; do
 		[[ -z ${!var:-} || ${!var} =~ ^[1-9][0-9]*$ ]] ||
@@ -55,8 +55,12 @@ main() {
 	cd "$REPO"
 	[[ -f tcpalt.ko ]] || die "no tcpalt.ko: run make bench"
 	build_bench
-	exec scripts/vm-run.sh --timeout "${BENCH_TIMEOUT:-2400}" -- \
-		"$(guest_command)"
+	# The VM's numbers move with what else the host runs: say so.
+	echo "bench: host load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+	scripts/vm-run.sh --timeout "${BENCH_TIMEOUT:-2400}" -- \
+		"$(guest_command)" || rc=$?
+	echo "bench: host load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	return "$rc"
 }
 
 main "$@"

@@ -18,7 +18,9 @@
  * client's namespace around the timed part: the busy time of all CPUs
  * together (from /proc/stat, see cpu_idle_ms()) and the packets of one
  * interface from /proc/net/dev (on lo its transmits, which
- * are also its receives; on any other device transmits plus receives).
+ * are also its receives; on any other device transmits plus receives),
+ * and for bulk the segments the protocol retransmitted (RetransSegs of
+ * /proc/net/snmp for TCP, of /proc/net/tcpalt/stats for tcpalt).
  *
  * Options:
  *   --proto N       the socket's protocol (default 253, IPPROTO_TCPALT)
@@ -101,6 +103,7 @@ struct sample {
 	double idle_ms;		/* all CPUs together */
 	int ncpus;
 	long long pkts;
+	long long retrans;	/* segments retransmitted in this namespace */
 };
 
 static double now(void)
@@ -206,11 +209,58 @@ static long long dev_packets(const char *dev)
 	return found;
 }
 
-static void sample_take(struct sample *s, const char *dev)
+/* TCP's RetransSegs, from the two "Tcp:" lines of /proc/net/snmp. */
+static long long tcp_retrans(void)
+{
+	char names[1024], values[1024], *name, *value, *sn, *sv;
+	long long found = -1;
+	FILE *f;
+
+	f = fopen("/proc/thread-self/net/snmp", "r");
+	if (!f)
+		return -1;
+	while (fgets(names, sizeof(names), f))
+		if (!strncmp(names, "Tcp:", 4))
+			break;
+	if (!feof(f) && fgets(values, sizeof(values), f)) {
+		name = strtok_r(names, "\n ", &sn);
+		value = strtok_r(values, "\n ", &sv);
+		while (found < 0 && name && value) {
+			if (!strcmp(name, "RetransSegs"))
+				found = atoll(value);
+			name = strtok_r(NULL, "\n ", &sn);
+			value = strtok_r(NULL, "\n ", &sv);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* tcpalt's RetransSegs, a "Name value" line of its stats file. */
+static long long tcpalt_retrans(void)
+{
+	char line[256], name[64];
+	long long val, found = -1;
+	FILE *f;
+
+	f = fopen("/proc/thread-self/net/tcpalt/stats", "r");
+	if (!f)
+		return -1;
+	while (found < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", name, &val) == 2 &&
+		    !strcmp(name, "RetransSegs"))
+			found = val;
+	fclose(f);
+	return found;
+}
+
+static void sample_take(struct sample *s, const struct options *o)
 {
 	s->t = now();
 	s->idle_ms = cpu_idle_ms(&s->ncpus);
-	s->pkts = dev_packets(dev);
+	s->pkts = dev_packets(o->dev);
+	s->retrans = o->proto == IPPROTO_TCP ? tcp_retrans() :
+		     tcpalt_retrans();
 }
 
 /* The busy time of all CPUs together between two samples, in ms. */
@@ -635,9 +685,9 @@ static int run_bulk(const struct options *o, long long mib)
 	/* The client's deadline comes first, so it reports a stall. */
 	pid = server_start(BULK, lfd, st, deadline + 2 * REAP_SECS);
 	close(lfd);
-	sample_take(&a, o->dev);
+	sample_take(&a, o);
 	sent = bulk_client(o, size, deadline, &fail);
-	sample_take(&b, o->dev);
+	sample_take(&b, o);
 	server_reap(pid, fail.err ? now() + REAP_SECS : b.t + STEP_SECS);
 	if (!fail.err && !st->fail.err && st->bytes != size)
 		fail_set(&fail, ERR_SHORT, "server got %lld of %lld bytes",
@@ -646,13 +696,14 @@ static int run_bulk(const struct options *o, long long mib)
 	mb = st->bytes / 1e6;
 	if (!fail.err && !st->fail.err)
 		report(&fail, &st->fail,
-		       "mib=%lld secs=%.3f mbps=%.2f cpu_ms_per_mb=%.2f pkts_per_mb=%.1f",
+		       "mib=%lld secs=%.3f mbps=%.2f cpu_ms_per_mb=%.2f pkts_per_mb=%.1f retrans=%lld",
 		       mib, secs, mb / secs, busy_ms(&a, &b) / mb,
-		       (b.pkts - a.pkts) / mb);
+		       (b.pkts - a.pkts) / mb, b.retrans - a.retrans);
 	else
 		report(&fail, &st->fail,
-		       "mib=%lld secs=%.3f sent_mib=%.2f received_mib=%.2f",
-		       mib, secs, sent / 1048576.0, st->bytes / 1048576.0);
+		       "mib=%lld secs=%.3f sent_mib=%.2f received_mib=%.2f retrans=%lld",
+		       mib, secs, sent / 1048576.0, st->bytes / 1048576.0,
+		       b.retrans - a.retrans);
 	return 0;
 }
 
@@ -673,12 +724,12 @@ static int run_counted(const struct options *o, enum mode what, double secs)
 		if (fd < 0)
 			fail_set(&fail, -fd, "client: connect");
 	}
-	sample_take(&a, o->dev);
+	sample_take(&a, o);
 	if (what == CHURN)
 		n = churn_client(o, secs, &fail);
 	else if (fd >= 0)
 		n = rr_client(fd, secs, &fail);
-	sample_take(&b, o->dev);
+	sample_take(&b, o);
 	if (fd >= 0)
 		close(fd);
 	st->stop = 1;
