@@ -163,6 +163,8 @@ print_table() {
 		row("packets per MB, loopback", "lo", "pkts_per_mb")
 		row("packets per MB, veth (both ways)", "veth", "pkts_per_mb")
 		row("packets per MB, veth netem (both ways)", "netem", "pkts_per_mb")
+		row("  of which a to b (data), veth", "veth", "tx_per_mb")
+		row("  of which b to a (ACKs), veth", "veth", "rx_per_mb")
 		row("retransmitted segments per transfer, loopback", "lo", "retrans")
 		row("retransmitted segments per transfer, veth", "veth", "retrans")
 		row("retransmitted segments per transfer, veth netem", "netem", "retrans")

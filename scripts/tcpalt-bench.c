@@ -16,11 +16,10 @@
  * The server is a child process; its listener (and so every socket it
  * accepts) is made in the peer namespace.  Counters are read in the
  * client's namespace around the timed part: the busy time of all CPUs
- * together (from /proc/stat, see cpu_idle_ms()) and the packets of one
- * interface from /proc/net/dev (on lo its transmits, which
- * are also its receives; on any other device transmits plus receives),
- * and for bulk the segments the protocol retransmitted (RetransSegs of
- * /proc/net/snmp for TCP, of /proc/net/tcpalt/stats for tcpalt).
+ * together (from /proc/stat, see cpu_idle_ms()), the packets of one
+ * interface from /proc/net/dev (see packets()), and for bulk the segments
+ * the protocol retransmitted (RetransSegs of /proc/net/snmp for TCP, of
+ * /proc/net/tcpalt/stats for tcpalt).
  *
  * Options:
  *   --proto N       the socket's protocol (default 253, IPPROTO_TCPALT)
@@ -102,7 +101,7 @@ struct sample {
 	double t;
 	double idle_ms;		/* all CPUs together */
 	int ncpus;
-	long long pkts;
+	long long tx, rx;	/* packets of the interface */
 	long long retrans;	/* segments retransmitted in this namespace */
 };
 
@@ -180,33 +179,31 @@ static double cpu_idle_ms(int *ncpus)
 	return (idle + iowait) * 1000.0 / sysconf(_SC_CLK_TCK);
 }
 
-/* Packets of dev in this namespace: see the header comment. */
-static long long dev_packets(const char *dev)
+/* The packets dev in this namespace has sent and received. */
+static void dev_packets(const char *dev, long long *tx, long long *rx)
 {
-	unsigned long long rx_bytes, rx, tx_bytes, tx;
 	char line[512], name[64];
-	long long found = -1;
+	int found = 0;
 	FILE *f;
 
 	f = fopen("/proc/thread-self/net/dev", "r");
 	if (!f)
 		die("/proc/net/dev: %s", strerror(errno));
-	while (found < 0 && fgets(line, sizeof(line), f)) {
+	while (!found && fgets(line, sizeof(line), f)) {
 		char *colon = strchr(line, ':');
 
 		if (!colon || sscanf(line, " %63[^:]", name) != 1 ||
 		    strcmp(name, dev))
 			continue;
 		if (sscanf(colon + 1,
-			   "%llu %llu %*u %*u %*u %*u %*u %*u %llu %llu",
-			   &rx_bytes, &rx, &tx_bytes, &tx) != 4)
+			   "%*u %lld %*u %*u %*u %*u %*u %*u %*u %lld",
+			   rx, tx) != 2)
 			die("/proc/net/dev: unexpected format");
-		found = strcmp(dev, "lo") ? tx + rx : tx;
+		found = 1;
 	}
 	fclose(f);
-	if (found < 0)
+	if (!found)
 		die("no interface %s", dev);
-	return found;
 }
 
 /* TCP's RetransSegs, from the two "Tcp:" lines of /proc/net/snmp. */
@@ -258,9 +255,19 @@ static void sample_take(struct sample *s, const struct options *o)
 {
 	s->t = now();
 	s->idle_ms = cpu_idle_ms(&s->ncpus);
-	s->pkts = dev_packets(o->dev);
+	dev_packets(o->dev, &s->tx, &s->rx);
 	s->retrans = o->proto == IPPROTO_TCP ? tcp_retrans() :
 		     tcpalt_retrans();
+}
+
+/*
+ * The packets between two samples: on lo its transmits, which are also
+ * its receives; on any other device transmits plus receives.
+ */
+static double packets(const struct options *o, const struct sample *a,
+		      const struct sample *b)
+{
+	return b->tx - a->tx + (strcmp(o->dev, "lo") ? b->rx - a->rx : 0);
 }
 
 /* The busy time of all CPUs together between two samples, in ms. */
@@ -696,9 +703,10 @@ static int run_bulk(const struct options *o, long long mib)
 	mb = st->bytes / 1e6;
 	if (!fail.err && !st->fail.err)
 		report(&fail, &st->fail,
-		       "mib=%lld secs=%.3f mbps=%.2f cpu_ms_per_mb=%.2f pkts_per_mb=%.1f retrans=%lld",
+		       "mib=%lld secs=%.3f mbps=%.2f cpu_ms_per_mb=%.2f pkts_per_mb=%.1f tx_per_mb=%.1f rx_per_mb=%.1f retrans=%lld",
 		       mib, secs, mb / secs, busy_ms(&a, &b) / mb,
-		       (b.pkts - a.pkts) / mb, b.retrans - a.retrans);
+		       packets(o, &a, &b) / mb, (b.tx - a.tx) / mb,
+		       (b.rx - a.rx) / mb, b.retrans - a.retrans);
 	else
 		report(&fail, &st->fail,
 		       "mib=%lld secs=%.3f sent_mib=%.2f received_mib=%.2f retrans=%lld",
@@ -739,7 +747,7 @@ static int run_counted(const struct options *o, enum mode what, double secs)
 	report(&fail, &st->fail,
 	       "%s=%lld secs=%.3f per_sec=%.1f pkts_per_op=%.2f cpu_us_per_op=%.0f",
 	       what == RR ? "transactions" : "connections", n, b.t - a.t,
-	       n / (b.t - a.t), n ? (double)(b.pkts - a.pkts) / n : 0.0,
+	       n / (b.t - a.t), n ? packets(o, &a, &b) / n : 0.0,
 	       n ? busy_ms(&a, &b) * 1000 / n : 0.0);
 	return 0;
 }
