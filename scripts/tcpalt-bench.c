@@ -682,7 +682,7 @@ static void report(const struct failure *client,
 static int run_bulk(const struct options *o, long long mib)
 {
 	struct server_state *st = server_state_new();
-	long long size = mib << 20, sent;
+	long long size = mib << 20, sent, received;
 	struct failure fail = { 0 };
 	struct sample a, b;
 	double deadline = now() + o->deadline_secs, secs, mb;
@@ -695,6 +695,7 @@ static int run_bulk(const struct options *o, long long mib)
 	sample_take(&a, o);
 	sent = bulk_client(o, size, deadline, &fail);
 	sample_take(&b, o);
+	received = st->bytes;	/* by the client's end, before the reaping */
 	server_reap(pid, fail.err ? now() + REAP_SECS : b.t + STEP_SECS);
 	if (!fail.err && !st->fail.err && st->bytes != size)
 		fail_set(&fail, ERR_SHORT, "server got %lld of %lld bytes",
@@ -709,9 +710,8 @@ static int run_bulk(const struct options *o, long long mib)
 		       (b.rx - a.rx) / mb, b.retrans - a.retrans);
 	else
 		report(&fail, &st->fail,
-		       "mib=%lld secs=%.3f sent_mib=%.2f received_mib=%.2f retrans=%lld",
-		       mib, secs, sent / 1048576.0, st->bytes / 1048576.0,
-		       b.retrans - a.retrans);
+		       "mib=%lld secs=%.3f sent_bytes=%lld received_bytes=%lld retrans=%lld",
+		       mib, secs, sent, received, b.retrans - a.retrans);
 	return 0;
 }
 
