@@ -221,9 +221,8 @@ static inline void tcpalt_cb_hdr(const struct sk_buff *skb,
 }
 
 /*
- * Headroom for our header and everything below it.  With it, a full
- * 1448-byte segment and its skb_shared_info just fit a 2 KiB block,
- * which keeps truesize within what the receive window assumes.
+ * Headroom for our header and everything below it: all the head of an
+ * skb of the write queue holds, its data being in page fragments.
  */
 #define TCPALT_MAX_HEADER	(TCPALT_HDR_MAX + sizeof(struct iphdr) + \
 				 MAX_HEADER)
@@ -319,6 +318,8 @@ int tcpalt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 void tcpalt_write_space(struct sock *sk);
 void tcpalt_push(struct sock *sk);
 int tcpalt_queue_fin(struct sock *sk);
+int tcpalt_wq_unclone(struct sk_buff *skb);
+int tcpalt_wq_split(struct sock *sk, struct sk_buff *skb, u32 len);
 void tcpalt_clean_acked(struct sock *sk, u32 ack);
 
 /* ack.c: what an ACK does to the sender (RFC 6298, 5681, 6582). */

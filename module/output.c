@@ -13,6 +13,7 @@
 
 #include "conn.h"
 #include "core/accept.h"
+#include "core/gso.h"
 #include "core/options.h"
 #include "core/window.h"
 #include "stats.h"
@@ -197,6 +198,26 @@ static void tcpalt_fill_opts(struct sock *sk, struct tcpalt_opts *o, u8 flags,
 }
 
 /*
+ * A super-segment says where its pieces are cut (offload.c); the fields
+ * are in the shared info, which a clone in flight may still be reading.
+ */
+static int tcpalt_gso_prepare(struct sk_buff *skb, u16 mss)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	u32 segs = tcpalt_gso_pieces(skb->len, mss);
+	u16 size = segs > 1 ? mss : 0;
+
+	if (shinfo->gso_size == size && shinfo->gso_segs == segs)
+		return 0;
+	if (tcpalt_wq_unclone(skb))
+		return -ENOMEM;
+	shinfo->gso_size = size;
+	shinfo->gso_segs = segs;
+	shinfo->gso_type = segs > 1 ? SKB_GSO_SCTP : 0;
+	return 0;
+}
+
+/*
  * Puts our header in front of skb's data and sends it.  A segment of the
  * write queue stays there for retransmission, so a copy goes out; a
  * second clone would share the headroom the first may still be using,
@@ -215,10 +236,13 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	};
 	struct tcpalt_opts o;
 	size_t opts_len;
+	u16 segs;
 	int err;
 	u8 *seg;
 
 	if (clone) {
+		if (tcpalt_gso_prepare(skb, tp->mss))
+			goto discard;
 		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
 					skb_clone(skb, GFP_ATOMIC);
 		if (!skb)
@@ -257,10 +281,11 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		tp->ack_now = 0;
 	}
 
+	segs = skb_shinfo(skb)->gso_segs ?: 1;
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	if (unlikely(net_xmit_eval(err)))
 		goto discard_counted;
-	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OUT_SEGS);
+	tcpalt_stat_add(tcpalt_net(sock_net(sk)), TCPALT_STAT_OUT_SEGS, segs);
 	return 0;
 
 discard:

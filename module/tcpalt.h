@@ -173,6 +173,10 @@ bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb);
 void tcpalt_tw_show_all(struct net *net, struct seq_file *seq);
 unsigned int tcpalt_tw_count(const struct net *net);
 
+/* offload.c */
+int tcpalt_offload_init(void);
+void tcpalt_offload_exit(void);
+
 /* sysctl.c */
 int tcpalt_sysctl_net_init(struct net *net);
 void tcpalt_sysctl_net_exit(struct net *net);
