@@ -20,33 +20,40 @@
 #include "core/gso.h"
 #include "tcpalt.h"
 
-/* The header of the piece skb, cut as piece i of n from whole. */
+/*
+ * The header of the piece skb, cut as piece i of n from whole; pseudo is
+ * its pseudo-header sum, which the checksum starts from.
+ */
 static void piece_fix_hdr(struct sk_buff *skb, const struct tcpalt_hdr *whole,
-			  u32 mss, u32 i, u32 n, __sum16 check)
+			  u32 mss, u32 i, u32 n, __wsum pseudo)
 {
+	__sum16 folded = csum_fold(pseudo);
 	u8 *th = skb_transport_header(skb);
+	__sum16 *check = (__sum16 *)(th + 16);
 	struct tcpalt_hdr piece;
 
 	tcpalt_gso_piece_hdr(whole, mss, i, n, &piece);
 	tcpalt_put_be32(th + 4, piece.seq);
 	th[13] = piece.flags;
-	*(__sum16 *)(th + 16) = check;
+	*check = ~folded;
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
-		gso_reset_checksum(skb, ~check);
+		gso_reset_checksum(skb, csum_unfold(folded));
 	else
-		*(__sum16 *)(th + 16) = gso_make_checksum(skb, ~check);
+		*check = gso_make_checksum(skb, csum_unfold(folded));
 }
 
 /*
- * The pseudo-header sum of a piece: the whole's, with the whole's length
- * (old_len, complemented) swapped for the piece's (new_len).
+ * The pseudo-header sum of a piece: the whole's, which its checksum
+ * field holds until the device or gso_make_checksum() completes it, with
+ * the whole's length (old_len_inv, complemented) taken out and the
+ * piece's (new_len) put in.
  */
-static __sum16 piece_pseudo_sum(__sum16 whole_check, u32 old_len_inv,
-				u32 new_len)
+static __wsum piece_pseudo_sum(__sum16 whole_check, u32 old_len_inv,
+			       u32 new_len)
 {
 	__wsum delta = (__force __wsum)htonl(old_len_inv + new_len);
 
-	return ~csum_fold(csum_add(csum_unfold(whole_check), delta));
+	return csum_add(csum_unfold(whole_check), delta);
 }
 
 /*
