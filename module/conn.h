@@ -258,10 +258,20 @@ static inline bool tcpalt_writeable(const struct sock *sk)
 	       tcpalt_wmem_free(sk);
 }
 
-/* Time for timestamps, in ms, offset per connection (RFC 7323 5.4). */
+/*
+ * The timestamp clock (RFC 7323 5.4): milliseconds, offset per pair of
+ * addresses so that it tells nothing of the host's uptime.  Connections,
+ * requests and TIME-WAIT entries all read it here.
+ */
+static inline u32 tcpalt_ts_clock(u32 offset)
+{
+	return (u32)ktime_to_ms(ktime_get()) + offset;
+}
+
+/* The clock as a connection's timestamps carry it. */
 static inline u32 tcpalt_ts_now(const struct tcpalt_sock *tp)
 {
-	return (u32)ktime_to_ms(ktime_get()) + tp->ts_offset;
+	return tcpalt_ts_clock(tp->ts_offset);
 }
 
 /* conn.c: life of a connection. */

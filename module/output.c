@@ -29,7 +29,7 @@
  */
 bool tcpalt_send_raw(struct net *net, const struct tcpalt_raw_seg *r)
 {
-	size_t len = TCPALT_HDR_LEN + r->opts_len;
+	size_t len = tcpalt_seg_hdr_len(r->hdr.flags, r->opts);
 	struct tcpalt_hdr hdr = r->hdr;
 	struct flowi4 fl4;
 	struct sk_buff *skb;
@@ -54,8 +54,7 @@ bool tcpalt_send_raw(struct net *net, const struct tcpalt_raw_seg *r)
 	skb_reserve(skb, TCPALT_CTL_HEADROOM);
 	seg = skb_put(skb, len);
 	hdr.doff = len;
-	tcpalt_build_hdr(seg, &hdr);
-	memcpy(seg + TCPALT_HDR_LEN, r->opts, r->opts_len);
+	tcpalt_build_seg_hdr(seg, &hdr, r->opts);
 	*(__sum16 *)(seg + 16) =
 		csum_tcpudp_magic(fl4.saddr, fl4.daddr, len, tcpalt_ipproto,
 				  csum_partial(seg, len, 0));
@@ -147,7 +146,7 @@ static u16 tcpalt_window_field(struct sock *sk, bool syn)
 				    tp->rcv_mss, tp->rcv_wscale);
 	tp->rcv_wnd = wnd;
 	tp->rcv_wup = tp->rcv_nxt;
-	return wnd >> tp->rcv_wscale;
+	return tcpalt_wnd_field(wnd, tp->rcv_wscale);
 }
 
 /* What our SYN or SYN,ACK offers; a SYN,ACK only what the peer offered. */
@@ -235,7 +234,6 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		.flags = cb->flags,
 	};
 	struct tcpalt_opts o;
-	size_t opts_len;
 	u16 segs;
 	int err;
 	u8 *seg;
@@ -252,17 +250,11 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		hdr.ack = tp->rcv_nxt;
 	hdr.window = tcpalt_window_field(sk, hdr.flags & TCPALT_SYN);
 	tcpalt_fill_opts(sk, &o, hdr.flags, skb->len);
-	opts_len = hdr.flags & TCPALT_SYN ? tcpalt_syn_opts_len(&o) :
-					    tcpalt_opts_len(&o);
-	hdr.doff = TCPALT_HDR_LEN + opts_len;
+	hdr.doff = tcpalt_seg_hdr_len(hdr.flags, &o);
 
 	seg = skb_push(skb, hdr.doff);
 	skb_reset_transport_header(skb);
-	tcpalt_build_hdr(seg, &hdr);
-	if (hdr.flags & TCPALT_SYN)
-		tcpalt_build_syn_opts(seg + TCPALT_HDR_LEN, &o);
-	else
-		tcpalt_build_opts(seg + TCPALT_HDR_LEN, &o);
+	tcpalt_build_seg_hdr(seg, &hdr, &o);
 	/*
 	 * As TCP leaves it: the pseudo-header sum in place and the rest to
 	 * the device, or to the stack where the device cannot do it

@@ -109,8 +109,7 @@ struct tcpalt_raw_seg {
 	u32 mark;
 	u8 tos;
 	struct tcpalt_hdr hdr;
-	const u8 *opts;
-	size_t opts_len;
+	const struct tcpalt_opts *opts;	/* NULL: none */
 };
 
 /* output.c */
