@@ -221,9 +221,8 @@ static inline void tcpalt_cb_hdr(const struct sk_buff *skb,
 }
 
 /*
- * Headroom for our header and everything below it.  With it, a full
- * 1448-byte segment and its skb_shared_info just fit a 2 KiB block,
- * which keeps truesize within what the receive window assumes.
+ * Headroom for our header and everything below it: all the head of an
+ * skb of the write queue holds, its data being in page fragments.
  */
 #define TCPALT_MAX_HEADER	(TCPALT_HDR_MAX + sizeof(struct iphdr) + \
 				 MAX_HEADER)
@@ -259,10 +258,20 @@ static inline bool tcpalt_writeable(const struct sock *sk)
 	       tcpalt_wmem_free(sk);
 }
 
-/* Time for timestamps, in ms, offset per connection (RFC 7323 5.4). */
+/*
+ * The timestamp clock (RFC 7323 5.4): milliseconds, offset per pair of
+ * addresses so that it tells nothing of the host's uptime.  Connections,
+ * requests and TIME-WAIT entries all read it here.
+ */
+static inline u32 tcpalt_ts_clock(u32 offset)
+{
+	return (u32)ktime_to_ms(ktime_get()) + offset;
+}
+
+/* The clock as a connection's timestamps carry it. */
 static inline u32 tcpalt_ts_now(const struct tcpalt_sock *tp)
 {
-	return (u32)ktime_to_ms(ktime_get()) + tp->ts_offset;
+	return tcpalt_ts_clock(tp->ts_offset);
 }
 
 /* conn.c: life of a connection. */
@@ -319,6 +328,8 @@ int tcpalt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 void tcpalt_write_space(struct sock *sk);
 void tcpalt_push(struct sock *sk);
 int tcpalt_queue_fin(struct sock *sk);
+int tcpalt_wq_unclone(struct sk_buff *skb);
+int tcpalt_wq_split(struct sock *sk, struct sk_buff *skb, u32 len);
 void tcpalt_clean_acked(struct sock *sk, u32 ack);
 
 /* ack.c: what an ACK does to the sender (RFC 6298, 5681, 6582). */

@@ -133,14 +133,22 @@ static int __init tcpalt_init(void)
 	err = tcpalt_proto_register();
 	if (err)
 		goto remove_proc;
+	err = tcpalt_offload_init();
+	if (err) {
+		pr_err("tcpalt: IP protocol %u has an offload already\n",
+		       tcpalt_ipproto);
+		goto unregister_proto;
+	}
 	if (inet_add_protocol(&tcpalt_protocol, tcpalt_ipproto)) {
 		pr_err("tcpalt: IP protocol %u is taken\n", tcpalt_ipproto);
 		err = -EBUSY;
-		goto unregister_proto;
+		goto remove_offload;
 	}
 	tcpalt_protosw_register();
 	return 0;
 
+remove_offload:
+	tcpalt_offload_exit();
 unregister_proto:
 	tcpalt_proto_unregister();
 remove_proc:
@@ -156,6 +164,7 @@ static void __exit tcpalt_exit(void)
 {
 	tcpalt_protosw_unregister();
 	inet_del_protocol(&tcpalt_protocol, tcpalt_ipproto);
+	tcpalt_offload_exit();
 	tcpalt_proto_unregister();
 	tcpalt_proc_exit();
 	unregister_pernet_subsys(&tcpalt_net_ops);

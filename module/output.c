@@ -13,6 +13,7 @@
 
 #include "conn.h"
 #include "core/accept.h"
+#include "core/gso.h"
 #include "core/options.h"
 #include "core/window.h"
 #include "stats.h"
@@ -28,7 +29,7 @@
  */
 bool tcpalt_send_raw(struct net *net, const struct tcpalt_raw_seg *r)
 {
-	size_t len = TCPALT_HDR_LEN + r->opts_len;
+	size_t len = tcpalt_seg_hdr_len(r->hdr.flags, r->opts);
 	struct tcpalt_hdr hdr = r->hdr;
 	struct flowi4 fl4;
 	struct sk_buff *skb;
@@ -53,8 +54,7 @@ bool tcpalt_send_raw(struct net *net, const struct tcpalt_raw_seg *r)
 	skb_reserve(skb, TCPALT_CTL_HEADROOM);
 	seg = skb_put(skb, len);
 	hdr.doff = len;
-	tcpalt_build_hdr(seg, &hdr);
-	memcpy(seg + TCPALT_HDR_LEN, r->opts, r->opts_len);
+	tcpalt_build_seg_hdr(seg, &hdr, r->opts);
 	*(__sum16 *)(seg + 16) =
 		csum_tcpudp_magic(fl4.saddr, fl4.daddr, len, tcpalt_ipproto,
 				  csum_partial(seg, len, 0));
@@ -146,7 +146,7 @@ static u16 tcpalt_window_field(struct sock *sk, bool syn)
 				    tp->rcv_mss, tp->rcv_wscale);
 	tp->rcv_wnd = wnd;
 	tp->rcv_wup = tp->rcv_nxt;
-	return wnd >> tp->rcv_wscale;
+	return tcpalt_wnd_field(wnd, tp->rcv_wscale);
 }
 
 /* What our SYN or SYN,ACK offers; a SYN,ACK only what the peer offered. */
@@ -197,6 +197,26 @@ static void tcpalt_fill_opts(struct sock *sk, struct tcpalt_opts *o, u8 flags,
 }
 
 /*
+ * A super-segment says where its pieces are cut (offload.c); the fields
+ * are in the shared info, which a clone in flight may still be reading.
+ */
+static int tcpalt_gso_prepare(struct sk_buff *skb, u16 mss)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	u32 segs = tcpalt_gso_pieces(skb->len, mss);
+	u16 size = segs > 1 ? mss : 0;
+
+	if (shinfo->gso_size == size && shinfo->gso_segs == segs)
+		return 0;
+	if (tcpalt_wq_unclone(skb))
+		return -ENOMEM;
+	shinfo->gso_size = size;
+	shinfo->gso_segs = segs;
+	shinfo->gso_type = segs > 1 ? SKB_GSO_SCTP : 0;
+	return 0;
+}
+
+/*
  * Puts our header in front of skb's data and sends it.  A segment of the
  * write queue stays there for retransmission, so a copy goes out; a
  * second clone would share the headroom the first may still be using,
@@ -214,11 +234,13 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		.flags = cb->flags,
 	};
 	struct tcpalt_opts o;
-	size_t opts_len;
+	u16 segs;
 	int err;
 	u8 *seg;
 
 	if (clone) {
+		if (tcpalt_gso_prepare(skb, tp->mss))
+			goto discard;
 		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
 					skb_clone(skb, GFP_ATOMIC);
 		if (!skb)
@@ -228,17 +250,11 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		hdr.ack = tp->rcv_nxt;
 	hdr.window = tcpalt_window_field(sk, hdr.flags & TCPALT_SYN);
 	tcpalt_fill_opts(sk, &o, hdr.flags, skb->len);
-	opts_len = hdr.flags & TCPALT_SYN ? tcpalt_syn_opts_len(&o) :
-					    tcpalt_opts_len(&o);
-	hdr.doff = TCPALT_HDR_LEN + opts_len;
+	hdr.doff = tcpalt_seg_hdr_len(hdr.flags, &o);
 
 	seg = skb_push(skb, hdr.doff);
 	skb_reset_transport_header(skb);
-	tcpalt_build_hdr(seg, &hdr);
-	if (hdr.flags & TCPALT_SYN)
-		tcpalt_build_syn_opts(seg + TCPALT_HDR_LEN, &o);
-	else
-		tcpalt_build_opts(seg + TCPALT_HDR_LEN, &o);
+	tcpalt_build_seg_hdr(seg, &hdr, &o);
 	/*
 	 * As TCP leaves it: the pseudo-header sum in place and the rest to
 	 * the device, or to the stack where the device cannot do it
@@ -257,10 +273,11 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		tp->ack_now = 0;
 	}
 
+	segs = skb_shinfo(skb)->gso_segs ?: 1;
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	if (unlikely(net_xmit_eval(err)))
 		goto discard_counted;
-	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OUT_SEGS);
+	tcpalt_stat_add(tcpalt_net(sock_net(sk)), TCPALT_STAT_OUT_SEGS, segs);
 	return 0;
 
 discard:

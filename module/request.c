@@ -43,8 +43,7 @@ static unsigned long synack_timeout(const struct tcpalt_request *req)
 
 u32 tcpalt_request_tsval(const struct tcpalt_request *req)
 {
-	return (u32)ktime_to_ms(ktime_get()) +
-	       tcpalt_ts_offset(req->laddr, req->raddr);
+	return tcpalt_ts_clock(tcpalt_ts_offset(req->laddr, req->raddr));
 }
 
 /* The SYN's offer, and what we agree to (RFC 7323, RFC 2018). */
@@ -99,7 +98,6 @@ void tcpalt_request_send_synack(struct sock *sk,
 		.tsval = tsval,
 		.tsecr = req->ts_recent,
 	};
-	u8 opts[TCPALT_OPTS_MAX];
 	struct tcpalt_raw_seg r = {
 		.saddr = req->laddr,
 		.daddr = req->raddr,
@@ -114,10 +112,9 @@ void tcpalt_request_send_synack(struct sock *sk,
 			.flags = TCPALT_SYN | TCPALT_ACK,
 			.window = tcpalt_syn_wnd_field(tcpalt_rcv_wnd_now(sk)),
 		},
-		.opts = opts,
+		.opts = &o,
 	};
 
-	r.opts_len = tcpalt_build_syn_opts(opts, &o);
 	tcpalt_send_raw(sock_net(sk), &r);
 }
 

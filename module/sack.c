@@ -66,6 +66,29 @@ void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o)
 			o->sack[o->nr_sack++] = r[i];
 }
 
+/*
+ * An skb the block covers only in part is cut at the block's edge, so
+ * that the part it covers can be marked: the write queue holds up to a
+ * super-segment per skb, and a block may name a few segments of one.
+ * Returns whether skb now lies wholly in the block.
+ */
+static bool sack_fit_block(struct sock *sk, struct sk_buff *skb, u32 start,
+			   u32 end)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+
+	if (!seq_after(cb->end_seq, start))
+		return false;
+	if (seq_before(cb->seq, start)) {
+		/* The part from start on comes next in the walk. */
+		tcpalt_wq_split(sk, skb, start - cb->seq);
+		return false;
+	}
+	if (!seq_after(cb->end_seq, end))
+		return true;
+	return !tcpalt_wq_split(sk, skb, end - cb->seq);
+}
+
 static void sack_mark_block(struct sock *sk, u32 start, u32 end)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
@@ -76,8 +99,7 @@ static void sack_mark_block(struct sock *sk, u32 start, u32 end)
 
 		if (!seq_before(cb->seq, end) || skb == tp->send_head)
 			break;
-		if (cb->sacked || seq_before(cb->seq, start) ||
-		    seq_after(cb->end_seq, end))
+		if (cb->sacked || !sack_fit_block(sk, skb, start, end))
 			continue;
 		if (!tp->sacked_bytes ||
 		    seq_after(cb->end_seq, tp->highest_sack))

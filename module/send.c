@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sending half of a connection: sendmsg() cuts the user's bytes into
- * segments of the MSS on the write queue, and tcpalt_push() sends what
- * the peer's window, the congestion window and Nagle allow.  Segments
+ * The sending half of a connection: sendmsg() gathers the user's bytes
+ * on the write queue in skbs of up to a super-segment each (whole MSSes,
+ * cut into segments by the device or offload.c), and tcpalt_push() sends
+ * what the peer's window, the congestion window and Nagle allow, cutting
+ * an skb where only a part of it may go.  Segments
  * stay queued until acknowledged; sk_wmem_queued counts them against
  * SO_SNDBUF, so the generic sk_stream_* helpers do the waiting.
  */
 #include <linux/skbuff.h>
+#include <net/inet_common.h>
+#include <net/ip.h>
 #include <net/sock.h>
 
 #include "conn.h"
@@ -36,15 +40,53 @@ void tcpalt_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp, u32 size)
+/*
+ * The most data one skb of the write queue carries: a super-segment's IP
+ * total length is 16 bits, and its header may be the longest there is.
+ */
+#define TCPALT_GSO_MAX_DATA	(GSO_LEGACY_MAX_SIZE - 1 - \
+				 sizeof(struct iphdr) - TCPALT_HDR_MAX)
+
+/*
+ * How much data one skb of the write queue gathers: whole segments of
+ * the MSS up to a super-segment where the route takes them (offload.c),
+ * else one segment.  Never more than half the largest window the peer
+ * offered, so that a small window still holds two skbs in flight.
+ */
+static u32 send_size_goal(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 mss = tp->mss, goal;
+
+	/* A child has no route until it first sends: the caps come with it. */
+	inet_sk_rebuild_header(sk);
+	if (!sk_can_gso(sk))
+		return mss;
+	goal = min_t(u32, READ_ONCE(sk->sk_gso_max_size), GSO_LEGACY_MAX_SIZE);
+	goal = min_t(u32, goal - (GSO_LEGACY_MAX_SIZE - TCPALT_GSO_MAX_DATA),
+		     TCPALT_GSO_MAX_DATA);
+	if (tp->max_snd_wnd / 2 > mss)
+		goal = min(goal, tp->max_snd_wnd / 2);
+	goal = min_t(u32, goal / mss, READ_ONCE(sk->sk_gso_max_segs));
+	return max(goal, 1U) * mss;
+}
+
+/*
+ * An skb of the write queue holds its data in page fragments, never in
+ * its head, which keeps only room for the headers; so it splits without
+ * copying, and its truesize is close to its length.
+ */
+static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb;
 
-	skb = alloc_skb_fclone(TCPALT_MAX_HEADER + size, gfp);
+	skb = alloc_skb_fclone(TCPALT_MAX_HEADER, gfp);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, TCPALT_MAX_HEADER);
+	/* Checksummed on the way out: no sum while copying in. */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	memset(TCPALT_SKB_CB(skb), 0, sizeof(struct tcpalt_skb_cb));
 	TCPALT_SKB_CB(skb)->seq = tp->write_seq;
 	TCPALT_SKB_CB(skb)->end_seq = tp->write_seq;
@@ -56,30 +98,61 @@ static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp, u32 size)
 	return skb;
 }
 
-/* The queue's last segment, if it is unsent and has room for more. */
-static struct sk_buff *wq_tail_with_room(struct sock *sk)
+/* An skb that has never been sent and holds nothing goes again. */
+static void wq_drop_if_empty(struct sock *sk, struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (skb->len || TCPALT_SKB_CB(skb)->flags & TCPALT_FIN)
+		return;
+	if (tp->send_head == skb)
+		tp->send_head = NULL;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
+/* The queue's last skb, if it is unsent and has room for more. */
+static struct sk_buff *wq_tail_with_room(struct sock *sk, u32 goal)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
-	if (!skb || !tp->send_head || tp->fin_queued ||
-	    skb->len >= tp->mss || skb_tailroom(skb) == 0)
+	if (!skb || !tp->send_head || tp->fin_queued || skb->len >= goal ||
+	    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
 		return NULL;
 	return skb;
 }
 
+/*
+ * Copies the user's bytes into the socket's page fragment and hangs them
+ * on skb, growing its last fragment where they are contiguous.  Returns
+ * the bytes taken, or -ENOMEM to wait for memory, or -EFAULT.
+ */
 static int wq_append(struct sock *sk, struct sk_buff *skb,
-		     struct msghdr *msg)
+		     struct msghdr *msg, u32 goal)
 {
+	struct page_frag *pfrag = sk_page_frag(sk);
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	int copy = min_t(int, min_t(int, tp->mss - skb->len,
-				    skb_tailroom(skb)),
-			 msg_data_left(msg));
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int copy;
 
-	if (!copy_from_iter_full(skb_put(skb, copy), copy, &msg->msg_iter)) {
-		__skb_trim(skb, skb->len - copy);
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOMEM;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	copy = min_t(size_t, min(goal - skb->len, pfrag->size - pfrag->offset),
+		     msg_data_left(msg));
+	if (skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				     pfrag->offset, copy))
 		return -EFAULT;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
 	}
+	pfrag->offset += copy;
 	TCPALT_SKB_CB(skb)->end_seq += copy;
 	WRITE_ONCE(tp->write_seq, tp->write_seq + copy);
 	return copy;
@@ -103,23 +176,25 @@ static int send_wait_connected(struct sock *sk, long *timeo)
 
 static int send_copy(struct sock *sk, struct msghdr *msg, long *timeo)
 {
-	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 goal = send_size_goal(sk);
 	struct sk_buff *skb;
 	int copied = 0, n, err;
 
 	while (msg_data_left(msg)) {
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			return copied ?: -EPIPE;
-		skb = wq_tail_with_room(sk);
+		skb = wq_tail_with_room(sk, goal);
 		if (!skb && tcpalt_wmem_free(sk))
-			skb = wq_new_skb(sk, sk->sk_allocation, tp->mss);
-		if (!skb) {
+			skb = wq_new_skb(sk, sk->sk_allocation);
+		n = skb ? wq_append(sk, skb, msg, goal) : -ENOMEM;
+		if (skb && n < 0)
+			wq_drop_if_empty(sk, skb);
+		if (n == -ENOMEM) {
 			err = wait_for_room(sk, timeo, copied);
 			if (err)
 				return copied ?: err;
 			continue;
 		}
-		n = wq_append(sk, skb, msg);
 		if (n < 0)
 			return copied ?: n;
 		copied += n;
@@ -163,7 +238,7 @@ int tcpalt_queue_fin(struct sock *sk)
 	if (tp->fin_queued)
 		return 0;
 	if (!skb || !tp->send_head)
-		skb = wq_new_skb(sk, sk->sk_allocation | __GFP_NOFAIL, 0);
+		skb = wq_new_skb(sk, sk->sk_allocation | __GFP_NOFAIL);
 	TCPALT_SKB_CB(skb)->flags |= TCPALT_FIN;
 	TCPALT_SKB_CB(skb)->end_seq++;
 	WRITE_ONCE(tp->write_seq, tp->write_seq + 1);
@@ -173,59 +248,170 @@ int tcpalt_queue_fin(struct sock *sk)
 }
 
 /*
- * Cuts skb after its first len bytes, the rest going to a new skb right
- * behind it: so a segment fits a window smaller than itself.
+ * Makes skb's head and fragment list its own before they change: a clone
+ * of it may still be on its way out, sharing them.  The truesize stays
+ * as it was charged to sk_wmem_queued.
  */
-static int wq_split(struct sock *sk, struct sk_buff *skb, u32 len)
+int tcpalt_wq_unclone(struct sk_buff *skb)
 {
-	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
-	u32 rest = skb->len - len;
-	struct sk_buff *tail;
+	unsigned int truesize = skb->truesize;
 
-	tail = alloc_skb_fclone(TCPALT_MAX_HEADER + rest, GFP_ATOMIC);
-	if (!tail)
+	if (!skb_cloned(skb))
+		return 0;
+	if (pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
 		return -ENOMEM;
-	skb_reserve(tail, TCPALT_MAX_HEADER);
-	skb_put_data(tail, skb->data + len, rest);
-	*TCPALT_SKB_CB(tail) = *cb;
-	TCPALT_SKB_CB(tail)->seq = cb->seq + len;
-	cb->end_seq = cb->seq + len;
-	cb->flags &= ~TCPALT_FIN;
-	__skb_trim(skb, len);
-	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	sk_wmem_queued_add(sk, tail->truesize);
+	skb->truesize = truesize;
 	return 0;
 }
 
-/* RFC 896 as RFC 1122 4.2.3.4 words it: hold a small segment while
- * anything is unacknowledged, unless TCP_NODELAY.
+/*
+ * Cuts skb after its first len bytes, the rest going to a new skb right
+ * behind it, fragments moved rather than copied: so a part of it can go
+ * (a window smaller than the skb, one segment resent) or be marked
+ * (SACK) on its own.
  */
-static bool nagle_holds(const struct tcpalt_sock *tp, const struct sk_buff *skb)
+int tcpalt_wq_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	u32 moved = skb->len - len;
+	struct sk_buff *tail;
 
-	return !tp->nodelay && skb->len < tp->mss && !(cb->flags & TCPALT_FIN) &&
-	       tcpalt_in_flight(tp) && skb_queue_is_last(&tp->inet.sk.sk_write_queue, skb);
+	if (tcpalt_wq_unclone(skb))
+		return -ENOMEM;
+	tail = alloc_skb_fclone(TCPALT_MAX_HEADER, GFP_ATOMIC);
+	if (!tail)
+		return -ENOMEM;
+	skb_reserve(tail, TCPALT_MAX_HEADER);
+	tail->ip_summed = CHECKSUM_PARTIAL;
+	sk_wmem_queued_add(sk, tail->truesize);
+	tail->truesize += moved;
+	skb->truesize -= moved;
+	skb_split(skb, tail, len);
+	*TCPALT_SKB_CB(tail) = *cb;
+	TCPALT_SKB_CB(tail)->seq = cb->seq + len;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(TCPALT_FIN | TCPALT_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	return 0;
 }
 
 /*
- * Whether the peer's window takes skb; a segment larger than a window
- * that is open but small is cut to fit when nothing is in flight, so
- * the connection cannot stall on a window smaller than the MSS.
+ * Drops the first len bytes of skb, which the peer acknowledged, before
+ * it is sent again.
  */
-static bool window_allows(struct sock *sk, struct sk_buff *skb)
+static int wq_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
-	u32 wnd_end = tp->snd_una + tp->snd_wnd;
-	u32 room;
+	struct skb_shared_info *shinfo;
+	u32 eat = len;
+	int i, k = 0;
 
-	if (!seq_after(cb->end_seq, wnd_end))
+	if (tcpalt_wq_unclone(skb))
+		return -ENOMEM;
+	shinfo = skb_shinfo(skb);
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		skb_frag_t *frag = &shinfo->frags[i];
+		u32 size = skb_frag_size(frag);
+
+		if (eat >= size) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		shinfo->frags[k] = *frag;
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	skb->len -= len;
+	skb->data_len -= len;
+	skb->truesize -= len;
+	sk_wmem_queued_add(sk, -len);
+	TCPALT_SKB_CB(skb)->seq += len;
+	return 0;
+}
+
+/*
+ * RFC 896 as RFC 1122 4.2.3.4 words it: while anything is unacknowledged,
+ * a segment smaller than the MSS waits, unless TCP_NODELAY.  It applies
+ * to the last skb of the queue, whose tail is such a segment.
+ */
+static bool nagle_applies(const struct tcpalt_sock *tp,
+			  const struct sk_buff *skb)
+{
+	return !tp->nodelay && !(TCPALT_SKB_CB(skb)->flags & TCPALT_FIN) &&
+	       tcpalt_in_flight(tp) &&
+	       skb_queue_is_last(&tp->inet.sk.sk_write_queue, skb);
+}
+
+/*
+ * The congestion window, plus RFC 3042's limited transmit: a new segment
+ * for each of the first two duplicate ACKs, so a small window still gets
+ * the three it needs for a fast retransmit.
+ */
+static u32 tcpalt_send_allowance(const struct tcpalt_sock *tp)
+{
+	if (tp->in_recovery)
+		return tp->cwnd;
+	return tp->cwnd + min_t(u32, tp->dupacks, 2) * tp->mss;
+}
+
+/*
+ * What the peer's window and the congestion window leave room for, from
+ * skb's first byte on.  With nothing in flight the congestion window
+ * always lets one segment go.
+ */
+static u32 send_room(const struct tcpalt_sock *tp, const struct sk_buff *skb,
+		     u32 *wnd_room)
+{
+	u32 wnd_end = tp->snd_una + tp->snd_wnd, seq = TCPALT_SKB_CB(skb)->seq;
+	u32 allowance = tcpalt_send_allowance(tp);
+	u32 in_flight = tcpalt_in_flight(tp);
+	u32 cwnd_room = allowance > in_flight ? allowance - in_flight : 0;
+
+	if (!in_flight)
+		cwnd_room = max_t(u32, cwnd_room, tp->mss);
+	*wnd_room = seq_after(wnd_end, seq) ? wnd_end - seq : 0;
+	return min(*wnd_room, cwnd_room);
+}
+
+/*
+ * Whether skb may go now, and if only its first bytes, how many (*cut;
+ * 0 for all of it).  A part sent alone is whole segments, except where
+ * the window is open but smaller than one segment and nothing is in
+ * flight: then what fits goes, so the connection cannot stall on it.
+ */
+static bool send_now(const struct tcpalt_sock *tp, const struct sk_buff *skb,
+		     u32 *cut)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	u32 mss = tp->mss, wnd_room, room;
+
+	*cut = 0;
+	room = send_room(tp, skb, &wnd_room);
+	if (!seq_after(cb->end_seq, cb->seq + room)) {
+		if (!nagle_applies(tp, skb))
+			return true;
+		if (skb->len < mss)
+			return false;
+		*cut = skb->len - skb->len % mss;
+		if (*cut == skb->len)
+			*cut = 0;
 		return true;
-	room = seq_after(wnd_end, cb->seq) ? wnd_end - cb->seq : 0;
-	if (room && !tcpalt_in_flight(tp) && room < skb->len &&
-	    !wq_split(sk, skb, room))
+	}
+	if (room >= mss) {
+		*cut = min(room, skb->len);
+		*cut -= *cut % mss;
+		return *cut;
+	}
+	if (wnd_room && wnd_room == room && !tcpalt_in_flight(tp) &&
+	    wnd_room < skb->len) {
+		*cut = wnd_room;
 		return true;
+	}
 	return false;
 }
 
@@ -253,41 +439,25 @@ static void sent_one(struct sock *sk, struct sk_buff *skb)
 		tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
 }
 
-/*
- * The congestion window, plus RFC 3042's limited transmit: a new segment
- * for each of the first two duplicate ACKs, so a small window still gets
- * the three it needs for a fast retransmit.
- */
-static u32 tcpalt_send_allowance(const struct tcpalt_sock *tp)
-{
-	if (tp->in_recovery)
-		return tp->cwnd;
-	return tp->cwnd + min_t(u32, tp->dupacks, 2) * tp->mss;
-}
-
 /* Sends what may be sent now, from the send head on. */
 void tcpalt_push(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb;
+	u32 cut;
 
 	if (!tcpalt_state_synchronized(sk->sk_state))
 		return;
 	while ((skb = tp->send_head)) {
-		const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
-
-		if (!window_allows(sk, skb)) {
+		if (!send_now(tp, skb, &cut)) {
+			/* Only a closed window stops a sender with nothing out. */
 			if (!tcpalt_in_flight(tp) &&
 			    tp->rtx_job == TCPALT_RTX_NONE)
 				tcpalt_rtx_arm(sk, TCPALT_RTX_PERSIST,
 					       tp->rto.rto_us);
 			break;
 		}
-		if (tcpalt_in_flight(tp) &&
-		    tcpalt_in_flight(tp) + (cb->end_seq - cb->seq) >
-		    tcpalt_send_allowance(tp))
-			break;
-		if (nagle_holds(tp, skb))
+		if (cut && tcpalt_wq_split(sk, skb, cut))
 			break;
 		if (tcpalt_transmit_skb(sk, skb, true))
 			break;
@@ -331,7 +501,10 @@ int tcpalt_retransmit_head(struct sock *sk)
 	return tcpalt_retransmit_skb(sk, skb);
 }
 
-/* Sends a segment of the write queue again; it was sent before. */
+/*
+ * Sends a segment of the write queue again; it was sent before.  What of
+ * it the peer has is dropped first, and only one segment's worth goes.
+ */
 int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
@@ -339,11 +512,10 @@ int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	u32 acked;
 
 	acked = seq_before(cb->seq, tp->snd_una) ? tp->snd_una - cb->seq : 0;
-	if (acked && acked <= skb->len) {
-		/* Only this skb's view moves; a clone in flight keeps its own. */
-		__skb_pull(skb, acked);
-		cb->seq += acked;
-	}
+	if (acked && acked <= skb->len && wq_trim_head(sk, skb, acked))
+		return -ENOMEM;
+	if (skb->len > tp->mss && tcpalt_wq_split(sk, skb, tp->mss))
+		return -ENOMEM;
 	if (tcpalt_transmit_skb(sk, skb, true))
 		return -ENOBUFS;
 	cb->retransmitted = 1;

@@ -24,6 +24,8 @@
 static int tcpalt_init_sock(struct sock *sk)
 {
 	tcpalt_conn_init(sk);
+	/* Which devices take our super-segments whole: see offload.c. */
+	sk->sk_gso_type = SKB_GSO_SCTP;
 	return 0;
 }
 

@@ -27,6 +27,12 @@ static inline void tcpalt_stat_inc(struct tcpalt_net *tn, enum tcpalt_stat s)
 	this_cpu_inc(tn->stats->count[s]);
 }
 
+static inline void tcpalt_stat_add(struct tcpalt_net *tn, enum tcpalt_stat s,
+				   u64 n)
+{
+	this_cpu_add(tn->stats->count[s], n);
+}
+
 int tcpalt_stats_net_init(struct net *net);
 void tcpalt_stats_net_exit(struct net *net);
 int tcpalt_stats_show(struct seq_file *seq, void *v);

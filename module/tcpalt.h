@@ -109,8 +109,7 @@ struct tcpalt_raw_seg {
 	u32 mark;
 	u8 tos;
 	struct tcpalt_hdr hdr;
-	const u8 *opts;
-	size_t opts_len;
+	const struct tcpalt_opts *opts;	/* NULL: none */
 };
 
 /* output.c */
@@ -172,6 +171,10 @@ void tcpalt_tw_enter(struct sock *sk);
 bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb);
 void tcpalt_tw_show_all(struct net *net, struct seq_file *seq);
 unsigned int tcpalt_tw_count(const struct net *net);
+
+/* offload.c */
+int tcpalt_offload_init(void);
+void tcpalt_offload_exit(void);
 
 /* sysctl.c */
 int tcpalt_sysctl_net_init(struct net *net);

@@ -48,6 +48,7 @@
 #include "core/accept.h"
 #include "core/options.h"
 #include "core/seq.h"
+#include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
 
@@ -354,11 +355,7 @@ static void tw_reap(struct timer_list *t)
 
 static u16 tw_window_field(const struct tcpalt_sock *tp)
 {
-	u32 wnd = tp->rcv_wnd;
-
-	if (tp->wscale_ok)
-		wnd >>= tp->rcv_wscale;
-	return min_t(u32, wnd, 65535);
+	return tcpalt_wnd_field(tp->rcv_wnd, tp->wscale_ok ? tp->rcv_wscale : 0);
 }
 
 static void tw_fill(struct tcpalt_tw *tw, const struct sock *sk)
@@ -479,10 +476,9 @@ static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
 {
 	struct tcpalt_opts o = {
 		.has_ts = tw->ts_ok,
-		.tsval = (u32)ktime_to_ms(ktime_get()) + tw->ts_offset,
+		.tsval = tcpalt_ts_clock(tw->ts_offset),
 		.tsecr = tw->ts_recent,
 	};
-	u8 opts[TCPALT_OPTS_MAX];
 	struct tcpalt_raw_seg r = {
 		.hdr = {
 			.sport = ntohs(tw->lport),
@@ -492,10 +488,9 @@ static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
 			.flags = TCPALT_ACK,
 			.window = tw->window,
 		},
-		.opts = opts,
+		.opts = &o,
 	};
 
-	r.opts_len = tcpalt_build_opts(opts, &o);
 	tcpalt_reply_route(net, in_skb, &r);
 	tcpalt_send_raw(net, &r);
 }

@@ -117,3 +117,23 @@ size_t tcpalt_build_opts(u8 *buf, const struct tcpalt_opts *o)
 	}
 	return p - buf;
 }
+
+u8 tcpalt_seg_hdr_len(u8 flags, const struct tcpalt_opts *o)
+{
+	if (!o)
+		return TCPALT_HDR_LEN;
+	return TCPALT_HDR_LEN + (flags & TCPALT_SYN ? tcpalt_syn_opts_len(o) :
+						      tcpalt_opts_len(o));
+}
+
+void tcpalt_build_seg_hdr(u8 *seg, const struct tcpalt_hdr *hdr,
+			  const struct tcpalt_opts *o)
+{
+	tcpalt_build_hdr(seg, hdr);
+	if (!o)
+		return;
+	if (hdr->flags & TCPALT_SYN)
+		tcpalt_build_syn_opts(seg + TCPALT_HDR_LEN, o);
+	else
+		tcpalt_build_opts(seg + TCPALT_HDR_LEN, o);
+}

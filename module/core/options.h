@@ -36,4 +36,14 @@ size_t tcpalt_build_syn_opts(u8 *buf, const struct tcpalt_opts *o);
 size_t tcpalt_opts_len(const struct tcpalt_opts *o);
 size_t tcpalt_build_opts(u8 *buf, const struct tcpalt_opts *o);
 
+/*
+ * Every segment the module sends, with a socket or without, is laid out
+ * by these two: the length of the header with the options o (NULL: none)
+ * that a segment with these flags carries (a SYN's, or any other's), and
+ * the header and options themselves, hdr->doff being that length.
+ */
+u8 tcpalt_seg_hdr_len(u8 flags, const struct tcpalt_opts *o);
+void tcpalt_build_seg_hdr(u8 *seg, const struct tcpalt_hdr *hdr,
+			  const struct tcpalt_opts *o);
+
 #endif /* _TCPALT_CORE_OPTIONS_H */

@@ -47,6 +47,13 @@ static inline u16 tcpalt_syn_wnd_field(u32 free_space)
 	       free_space : TCPALT_WINDOW_FIELD_MAX;
 }
 
+/* The window field of any other segment: scaled, at most 65535. */
+static inline u16 tcpalt_wnd_field(u32 wnd, u8 wscale)
+{
+	wnd >>= wscale;
+	return wnd < TCPALT_WINDOW_FIELD_MAX ? wnd : TCPALT_WINDOW_FIELD_MAX;
+}
+
 /*
  * SND.WND from a segment's window field: shifted by the peer's scale,
  * except on a SYN (RFC 7323 section 2.2).

@@ -228,4 +228,55 @@ TEST(nothing_to_send)
 	EXPECT_EQ(CANARY, buf[0]);
 }
 
+/*
+ * The one builder of every segment: a SYN gets a SYN's options, anything
+ * else its own, no options a bare header; each parses back as built.
+ */
+TEST(segment_header_round_trips)
+{
+	struct tcpalt_opts o = {
+		.has_mss = true, .mss = 1460, .has_wscale = true, .wscale = 7,
+		.sack_ok = true, .has_ts = true, .tsval = 123, .tsecr = 456,
+		.nr_sack = 1, .sack = { { 1000, 2000 } },
+	};
+	const u8 flags[] = { TCPALT_SYN, TCPALT_SYN | TCPALT_ACK, TCPALT_ACK,
+			     TCPALT_ACK | TCPALT_FIN, TCPALT_RST };
+	struct tcpalt_hdr hdr = {
+		.sport = 1, .dport = 2, .seq = 3, .ack = 4, .window = 5,
+	}, back;
+	struct tcpalt_opts got;
+	u8 seg[TCPALT_HDR_MAX];
+	size_t i;
+
+	EXPECT_EQ(TCPALT_HDR_LEN, tcpalt_seg_hdr_len(TCPALT_ACK, NULL));
+	for (i = 0; i < sizeof(flags); i++) {
+		bool syn = flags[i] & TCPALT_SYN;
+
+		hdr.flags = flags[i];
+		hdr.doff = tcpalt_seg_hdr_len(hdr.flags, &o);
+		EXPECT_EQ(TCPALT_HDR_LEN + (syn ? tcpalt_syn_opts_len(&o) :
+						  tcpalt_opts_len(&o)),
+			  hdr.doff);
+		memset(seg, 0xee, sizeof(seg));
+		tcpalt_build_seg_hdr(seg, &hdr, &o);
+		ASSERT_EQ(TCPALT_PARSE_OK, tcpalt_parse_hdr(seg, hdr.doff, &back));
+		EXPECT_EQ(hdr.seq, back.seq);
+		EXPECT_EQ(hdr.ack, back.ack);
+		EXPECT_EQ(hdr.flags, back.flags);
+		EXPECT_EQ(hdr.window, back.window);
+		EXPECT_EQ(hdr.doff, back.doff);
+		ASSERT_EQ(TCPALT_PARSE_OK, tcpalt_parse_opts(seg, &back, &got));
+		EXPECT_EQ(o.has_ts, got.has_ts);
+		EXPECT_EQ(o.tsval, got.tsval);
+		EXPECT_EQ(syn, got.has_mss);
+		EXPECT_EQ(syn, got.has_wscale);
+		EXPECT_EQ(syn ? 0 : 1, got.nr_sack);
+	}
+	hdr.flags = TCPALT_ACK;
+	hdr.doff = TCPALT_HDR_LEN;
+	tcpalt_build_seg_hdr(seg, &hdr, NULL);
+	ASSERT_EQ(TCPALT_PARSE_OK, tcpalt_parse_hdr(seg, hdr.doff, &back));
+	EXPECT_EQ(TCPALT_HDR_LEN, back.doff);
+}
+
 TEST_HARNESS_MAIN
