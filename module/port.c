@@ -38,11 +38,12 @@
  *
  * The counts of one block of PORT_BLOCK neighbouring ports share one
  * 64-byte record, and a block's ports share a bucket, so that its lock
- * guards them all.  Clients that close first leave entries on ports all
- * over the ephemeral range, one or a few a port: a record per port
+ * guards them all.  Clients that close first leave entries on ports
+ * all over the ephemeral range, one or a few a port: a record per port
  * would cost each entry as much again as the entry itself, where a
  * record per block costs it a few bytes once the range is in use, and
- * never more than a record per port did.
+ * never more than a record per port did.  The records have a cache of
+ * their own, tcpalt_port_tw, so that slabinfo shows what they cost.
  */
 #include <linux/hash.h>
 #include <linux/random.h>
@@ -84,6 +85,7 @@ struct port_tw_hold {
 static_assert(sizeof(struct port_tw_hold) <= 64);
 
 static struct port_bucket *port_table;
+static struct kmem_cache *tw_hold_cache;
 
 /* A block's ports share a bucket: see port_tw_hold. */
 static struct port_bucket *port_bucket(const struct net *net, u16 port)
@@ -385,7 +387,7 @@ int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse,
 	spin_lock_bh(&b->lock);
 	h = tw_hold_find(b, net, addr, port, reuse, shared, true);
 	if (!h) {
-		h = kzalloc(sizeof(*h), GFP_ATOMIC);
+		h = kmem_cache_zalloc(tw_hold_cache, GFP_ATOMIC);
 		if (!h) {
 			err = -ENOMEM;
 			goto out;
@@ -415,7 +417,7 @@ void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
 		h->entries[block_idx(port)]--;
 		if (tw_hold_empty(h)) {
 			hlist_del(&h->node);
-			kfree(h);
+			kmem_cache_free(tw_hold_cache, h);
 		}
 	}
 	spin_unlock_bh(&b->lock);
@@ -425,10 +427,17 @@ int tcpalt_port_init(void)
 {
 	unsigned int i;
 
+	tw_hold_cache = kmem_cache_create("tcpalt_port_tw",
+					  sizeof(struct port_tw_hold), 0, 0,
+					  NULL);
+	if (!tw_hold_cache)
+		return -ENOMEM;
 	port_table = kvcalloc(1U << PORT_HASH_BITS, sizeof(*port_table),
 			      GFP_KERNEL);
-	if (!port_table)
+	if (!port_table) {
+		kmem_cache_destroy(tw_hold_cache);
 		return -ENOMEM;
+	}
 	for (i = 0; i < 1U << PORT_HASH_BITS; i++) {
 		spin_lock_init(&port_table[i].lock);
 		INIT_HLIST_HEAD(&port_table[i].owners);
@@ -440,4 +449,5 @@ int tcpalt_port_init(void)
 void tcpalt_port_exit(void)
 {
 	kvfree(port_table);
+	kmem_cache_destroy(tw_hold_cache);
 }

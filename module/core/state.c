@@ -15,8 +15,8 @@
  * - CLOSED is no connection at all.  A segment for nobody gets its RST
  *   from the receive path (section 3.10.7.1, input.c), one that waited
  *   on a socket's backlog while the socket closed gets it from
- *   tcpalt_do_rcv(); BSD calls on a closed socket fail in the socket
- *   layer.
+ *   tcpalt_do_rcv(); BSD calls on a closed socket fail, or do nothing,
+ *   before the table is asked (sock.c).
  * - connect() (sock.c) takes a closed socket to SYN-SENT itself: the
  *   state is set before the port and the 4-tuple are claimed and hashed
  *   under one lock, and the SYN, whose ISN comes from the 4-tuple, can
