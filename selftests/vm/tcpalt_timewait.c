@@ -575,13 +575,14 @@ static int slab_mark(struct slab_mark *m)
 }
 
 /*
- * The whole footprint of each of n entries made since m: what
- * /proc/meminfo's Slab grew by, with TIME-WAIT's own caches counted by
- * their objects.  Anything else an entry allocates counts in full,
- * padding included.  -1 if unknown.
+ * The whole footprint of each of n entries made since m, in *per_entry:
+ * what /proc/meminfo's Slab grew by, with TIME-WAIT's own caches counted
+ * by their objects.  Anything else an entry allocates counts in full,
+ * padding included.  0, or -1 if Slab cannot be read.
  */
-static long long slab_per_entry(struct __test_metadata *_metadata,
-				 const struct slab_mark *m, long n)
+static int slab_per_entry(struct __test_metadata *_metadata,
+			  const struct slab_mark *m, long n,
+			  long long *per_entry)
 {
 	long long bytes;
 	struct slab_mark now;
@@ -596,7 +597,8 @@ static long long slab_per_entry(struct __test_metadata *_metadata,
 		TH_LOG("%s: %ld more objects of %ld bytes", tw_caches[i],
 		       now.objs[i] - m->objs[i], now.objsize[i]);
 	}
-	return bytes / n;
+	*per_entry = bytes / n;
+	return 0;
 }
 
 /*
@@ -640,8 +642,7 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 
 	/* The connections' sockets go after a grace period. */
 	usleep(500000);
-	per_entry = slab_per_entry(_metadata, &mark, MANY);
-	ASSERT_LE(0, per_entry);
+	ASSERT_EQ(0, slab_per_entry(_metadata, &mark, MANY, &per_entry));
 	TH_LOG("%lld bytes per entry", per_entry);
 	if (!getenv("TCPALT_DEBUG_KERNEL"))
 		EXPECT_GE(64 + TW_SLAB_ALLOWANCE, per_entry);
@@ -719,8 +720,7 @@ TEST_F_TIMEOUT(tw, unique_port_entries_footprint, 1800)
 
 	/* The connections' sockets go after a grace period. */
 	usleep(500000);
-	per_entry = slab_per_entry(_metadata, &mark, MANY);
-	ASSERT_LE(0, per_entry);
+	ASSERT_EQ(0, slab_per_entry(_metadata, &mark, MANY, &per_entry));
 	TH_LOG("%lld bytes per entry", per_entry);
 	if (!getenv("TCPALT_DEBUG_KERNEL"))
 		EXPECT_GE(64 + TW_SLAB_ALLOWANCE, per_entry);
