@@ -45,7 +45,6 @@ static void child_setup(struct sock *child, struct sock *sk,
 	tp->ts_recent = req->ts_recent;
 	tp->ts_offset = tcpalt_ts_offset(req->laddr, req->raddr);
 	tp->sack_ok = req->sack_ok;
-	tp->passive = 1;
 	tcpalt_init_sequence(child, req->peer_mss, TCPALT_SKB_CB(skb));
 	tcpalt_inherit_port(child, sk);
 	tcpalt_set_state(child, TCP_ESTABLISHED);

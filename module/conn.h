@@ -83,7 +83,6 @@ struct tcpalt_sock {
 	u8 wscale_ok:1,
 	   ts_ok:1,
 	   sack_ok:1,
-	   passive:1,		/* came from a listener */
 	   fin_queued:1,	/* our FIN is on the write queue */
 	   orphan:1;		/* counted in the namespace's orphans */
 

@@ -31,7 +31,19 @@
  * (namespace, address, port, SO_REUSEADDR, shared by connect()) in the
  * bucket: an entry is too small to sit on the owners chain.  They
  * conflict with bind() as a socket that is not listening does, whatever
- * device their socket was bound to.
+ * device their socket was bound to.  An entry of a port connect() chose
+ * holds it too, though connect() looks past it (the 4-tuple check does
+ * that job): it keeps bind() and bind() to port 0 off the port, as
+ * TCP's does.
+ *
+ * The counts of one block of PORT_BLOCK neighbouring ports share one
+ * 64-byte record, and a block's ports share a bucket, so that its lock
+ * guards them all.  Clients that close first leave entries on ports
+ * all over the ephemeral range, one or a few a port: a record per port
+ * would cost each entry as much again as the entry itself, where a
+ * record per block costs it a few bytes once the range is in use, and
+ * never more than a record per port did.  The records have a cache of
+ * their own, tcpalt_port_tw, so that slabinfo shows what they cost.
  */
 #include <linux/hash.h>
 #include <linux/random.h>
@@ -44,6 +56,8 @@
 #include "tcpalt.h"
 
 #define PORT_HASH_BITS	12
+#define PORT_BLOCK_SHIFT	4
+#define PORT_BLOCK		BIT(PORT_BLOCK_SHIFT)
 
 struct port_bucket {
 	spinlock_t lock;		/* guards owners and tw_holds */
@@ -51,22 +65,53 @@ struct port_bucket {
 	struct hlist_head tw_holds;	/* struct port_tw_hold, any port */
 };
 
-/* The TIME-WAIT entries that hold one address and port. */
+/*
+ * The TIME-WAIT entries that hold one address and the ports of one
+ * block, counted per port.  A count never passes U16_MAX: a port with
+ * more entries (one a peer) counts them in a second record of the same
+ * key, so that the records stay 64 bytes.
+ */
 struct port_tw_hold {
 	struct hlist_node node;
 	possible_net_t net;
 	__be32 addr;
-	u16 port;
+	u16 base;			/* the block's first port */
 	bool reuse;			/* their sockets had SO_REUSEADDR */
 	bool shared;			/* their ports were connect()'s */
-	unsigned int entries;
+	u16 entries[PORT_BLOCK];	/* per port of the block */
 };
 
-static struct port_bucket *port_table;
+/* The port records' share of the TIME-WAIT entries' memory budget. */
+static_assert(sizeof(struct port_tw_hold) <= 64);
 
+static struct port_bucket *port_table;
+static struct kmem_cache *tw_hold_cache;
+
+/* A block's ports share a bucket: see port_tw_hold. */
 static struct port_bucket *port_bucket(const struct net *net, u16 port)
 {
-	return &port_table[hash_32(net_hash_mix(net) ^ port, PORT_HASH_BITS)];
+	return &port_table[hash_32(net_hash_mix(net) ^
+				   (port >> PORT_BLOCK_SHIFT), PORT_HASH_BITS)];
+}
+
+static u16 block_base(u16 port)
+{
+	return port & ~(PORT_BLOCK - 1);
+}
+
+static unsigned int block_idx(u16 port)
+{
+	return port & (PORT_BLOCK - 1);
+}
+
+/* How many entries h counts on port, or 0 if port is not in its block. */
+static unsigned int tw_hold_count(const struct port_tw_hold *h,
+				  const struct net *net, u16 port)
+{
+	if (block_base(port) != h->base ||
+	    !net_eq(read_pnet(&h->net), net))
+		return 0;
+	return h->entries[block_idx(port)];
 }
 
 static bool addrs_overlap(const struct sock *a, const struct sock *b)
@@ -91,7 +136,7 @@ static bool tw_conflict(const struct port_bucket *b, const struct sock *sk,
 	const struct port_tw_hold *h;
 
 	hlist_for_each_entry(h, &b->tw_holds, node) {
-		if (h->port != port || !net_eq(read_pnet(&h->net), sock_net(sk)))
+		if (!tw_hold_count(h, sock_net(sk), port))
 			continue;
 		if (relax && sk->sk_reuse && h->reuse)
 			continue;
@@ -190,8 +235,7 @@ static bool port_shareable(const struct port_bucket *b, const struct net *net,
 	struct sock *sk2;
 
 	hlist_for_each_entry(h, &b->tw_holds, node)
-		if (h->port == port && !h->shared &&
-		    net_eq(read_pnet(&h->net), net))
+		if (!h->shared && tw_hold_count(h, net, port))
 			return false;
 	sk_for_each_bound(sk2, &b->owners)
 		if (inet_sk(sk2)->inet_num == port &&
@@ -296,17 +340,37 @@ void tcpalt_put_port(struct sock *sk)
 	inet_sk(sk)->inet_sport = 0;
 }
 
+/*
+ * The record of this key for port's block that can count one more entry
+ * on port (more), or that counts one there to give back (!more).
+ */
 static struct port_tw_hold *tw_hold_find(struct port_bucket *b,
 					 struct net *net, __be32 addr,
-					 u16 port, bool reuse, bool shared)
+					 u16 port, bool reuse, bool shared,
+					 bool more)
 {
 	struct port_tw_hold *h;
+	u16 n;
 
-	hlist_for_each_entry(h, &b->tw_holds, node)
-		if (h->port == port && h->addr == addr && h->reuse == reuse &&
-		    h->shared == shared && net_eq(read_pnet(&h->net), net))
+	hlist_for_each_entry(h, &b->tw_holds, node) {
+		if (h->base != block_base(port) || h->addr != addr || h->reuse != reuse ||
+		    h->shared != shared || !net_eq(read_pnet(&h->net), net))
+			continue;
+		n = h->entries[block_idx(port)];
+		if (more ? n < U16_MAX : n > 0)
 			return h;
+	}
 	return NULL;
+}
+
+static bool tw_hold_empty(const struct port_tw_hold *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < PORT_BLOCK; i++)
+		if (h->entries[i])
+			return false;
+	return true;
 }
 
 /*
@@ -321,21 +385,21 @@ int tcpalt_port_tw_hold(struct net *net, __be32 addr, u16 port, bool reuse,
 	int err = 0;
 
 	spin_lock_bh(&b->lock);
-	h = tw_hold_find(b, net, addr, port, reuse, shared);
+	h = tw_hold_find(b, net, addr, port, reuse, shared, true);
 	if (!h) {
-		h = kzalloc(sizeof(*h), GFP_ATOMIC);
+		h = kmem_cache_zalloc(tw_hold_cache, GFP_ATOMIC);
 		if (!h) {
 			err = -ENOMEM;
 			goto out;
 		}
 		write_pnet(&h->net, net);
 		h->addr = addr;
-		h->port = port;
+		h->base = block_base(port);
 		h->reuse = reuse;
 		h->shared = shared;
 		hlist_add_head(&h->node, &b->tw_holds);
 	}
-	h->entries++;
+	h->entries[block_idx(port)]++;
 out:
 	spin_unlock_bh(&b->lock);
 	return err;
@@ -348,10 +412,13 @@ void tcpalt_port_tw_release(struct net *net, __be32 addr, u16 port,
 	struct port_tw_hold *h;
 
 	spin_lock_bh(&b->lock);
-	h = tw_hold_find(b, net, addr, port, reuse, shared);
-	if (h && !--h->entries) {
-		hlist_del(&h->node);
-		kfree(h);
+	h = tw_hold_find(b, net, addr, port, reuse, shared, false);
+	if (h) {
+		h->entries[block_idx(port)]--;
+		if (tw_hold_empty(h)) {
+			hlist_del(&h->node);
+			kmem_cache_free(tw_hold_cache, h);
+		}
 	}
 	spin_unlock_bh(&b->lock);
 }
@@ -360,10 +427,17 @@ int tcpalt_port_init(void)
 {
 	unsigned int i;
 
+	tw_hold_cache = kmem_cache_create("tcpalt_port_tw",
+					  sizeof(struct port_tw_hold), 0, 0,
+					  NULL);
+	if (!tw_hold_cache)
+		return -ENOMEM;
 	port_table = kvcalloc(1U << PORT_HASH_BITS, sizeof(*port_table),
 			      GFP_KERNEL);
-	if (!port_table)
+	if (!port_table) {
+		kmem_cache_destroy(tw_hold_cache);
 		return -ENOMEM;
+	}
 	for (i = 0; i < 1U << PORT_HASH_BITS; i++) {
 		spin_lock_init(&port_table[i].lock);
 		INIT_HLIST_HEAD(&port_table[i].owners);
@@ -375,4 +449,5 @@ int tcpalt_port_init(void)
 void tcpalt_port_exit(void)
 {
 	kvfree(port_table);
+	kmem_cache_destroy(tw_hold_cache);
 }

@@ -102,8 +102,7 @@ static bool rcv_rst(struct sock *sk, struct sk_buff *skb)
 
 	switch (tcpalt_check_rst(cb->seq, tp->rcv_nxt, rcv_wnd_left(tp))) {
 	case TCPALT_RST_ACCEPT:
-		tcpalt_sm_event(sk, skb, tp->passive ? TCPALT_EV_RST_PASSIVE :
-						       TCPALT_EV_RST);
+		tcpalt_sm_event(sk, skb, TCPALT_EV_RST);
 		break;
 	case TCPALT_RST_CHALLENGE:
 		tcpalt_sm_event(sk, skb, TCPALT_EV_RST_CHALLENGE);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Carrying out what the state table (core/state.c) decides: the actions
- * of a move, in the order state.h gives, then the new state.
+ * of a move and the new state, in the order state.h gives.
  */
 #include <net/sock.h>
 
@@ -27,8 +27,6 @@ static int sm_errno(const struct sock *sk, enum tcpalt_sm_err err)
 
 static void sm_send(struct sock *sk, struct sk_buff *skb, u16 a)
 {
-	if (a & TCPALT_ACT_SEND_SYN)
-		tcpalt_send_syn(sk, false);
 	if (a & TCPALT_ACT_SEND_SYNACK)
 		tcpalt_send_syn(sk, true);
 	if (a & TCPALT_ACT_SEND_ACK)
@@ -70,7 +68,7 @@ static void sm_count(struct sock *sk, const struct tcpalt_sm_entry *e,
 {
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 
-	if (ev == TCPALT_EV_RST || ev == TCPALT_EV_RST_PASSIVE) {
+	if (ev == TCPALT_EV_RST) {
 		tcpalt_stat_inc(tn, TCPALT_STAT_IN_RSTS);
 		if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
 			tcpalt_stat_inc(tn, TCPALT_STAT_ESTAB_RESETS);
@@ -81,6 +79,10 @@ static void sm_count(struct sock *sk, const struct tcpalt_sm_entry *e,
  * Feeds ev to the table in the socket's state and carries out the move.
  * skb is the segment behind the event, or NULL for a user call or a
  * timer.  Returns false when the connection is over.
+ *
+ * A gap is an event raised in a state where no caller raises it (the
+ * callers check the state, or an invariant of the table's own moves
+ * rules it out): our bug, whatever a peer sends.  It changes nothing.
  */
 bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
 		     enum tcpalt_event ev)
@@ -88,8 +90,12 @@ bool tcpalt_sm_event(struct sock *sk, struct sk_buff *skb,
 	const struct tcpalt_sm_entry *e = tcpalt_sm_lookup(sk->sk_state, ev);
 	int err;
 
-	if (e->verdict != TCPALT_SM_MOVE)
+	if (WARN_ONCE(e->verdict == TCPALT_SM_GAP,
+		      "tcpalt: event %s in state %s has no cell\n",
+		      tcpalt_event_name(ev), tcpalt_state_name(sk->sk_state)))
 		return sk->sk_state != TCP_CLOSE;
+	if (e->verdict == TCPALT_SM_IGNORE)
+		return true;
 	sm_count(sk, e, ev);
 	err = sm_errno(sk, e->err);
 	sm_send(sk, skb, e->actions);

@@ -161,13 +161,13 @@ out:
 	return err;
 }
 
-/* struct proto .shutdown, after inet_shutdown() set sk_shutdown. */
+/*
+ * struct proto .shutdown, after inet_shutdown() set sk_shutdown; never
+ * in LISTEN or SYN-SENT, which inet_shutdown() disconnects instead.
+ */
 static void tcpalt_shutdown(struct sock *sk, int how)
 {
-	if (!(how & SEND_SHUTDOWN))
-		return;
-	if ((1 << sk->sk_state) &
-	    (TCPF_ESTABLISHED | TCPF_SYN_RECV | TCPF_CLOSE_WAIT))
+	if ((how & SEND_SHUTDOWN) && sk->sk_state != TCP_CLOSE)
 		tcpalt_sm_event(sk, NULL, TCPALT_EV_SHUTDOWN);
 }
 

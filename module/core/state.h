@@ -5,6 +5,9 @@
  * net/sctp/sm_statetable.c: one entry per (state, event) saying where the
  * connection goes and what the caller must do on the way.
  *
+ * The table covers a connection socket from SYN-SENT to its end; which
+ * transitions live outside it, and why, state.c says.
+ *
  * The table decides nothing about sequence numbers.  The caller classifies
  * each segment first (accept.h: acceptability, RST and ACK checks) and
  * hands the table the event the classification names; the table answers
@@ -44,20 +47,18 @@ enum tcpalt_state {
  *
  * One segment may name two events, taken in the order of RFC 9293
  * section 3.10.7.4: its ACK (TCPALT_EV_ACK_SYN, TCPALT_EV_ACK_FIN), then
- * its FIN.  A FIN that also acks our FIN may instead be passed as the one
- * event TCPALT_EV_FIN_ACK_FIN; both ways FIN-WAIT-1 ends in TIME-WAIT,
- * the single event without arming the FIN-WAIT-2 timer on the way.
+ * its FIN.  A FIN that also acks our FIN so takes FIN-WAIT-1 through
+ * FIN-WAIT-2 to TIME-WAIT in one segment, as note 2 of Figure 5 does.
  *
- * With no connection (TCPALT_CLOSE) every segment event but the RST ones
- * answers with a RST, so the caller passes whichever names the segment
- * best; a segment that is neither SYN nor RST is TCPALT_EV_BAD_ACK there,
- * since no ACK is acceptable without a connection.
+ * Only the events the module raises are here.  The RFC's OPEN calls and
+ * SEND are not: BSD's connect(), listen() and send() check their own
+ * preconditions (inet_stream_connect()'s EISCONN and EALREADY, a send()
+ * before the handshake waiting in sk_stream_wait_connect()), and the
+ * states they start are outside the table (state.c).  Nor is the end of
+ * 2*MSL, which a TIME-WAIT entry keeps without a socket (timewait.c).
  */
 enum tcpalt_event {
-	/* User calls, RFC 9293 section 3.10.1 to 3.10.5. */
-	TCPALT_EV_CONNECT,	/* active OPEN */
-	TCPALT_EV_LISTEN,	/* passive OPEN */
-	TCPALT_EV_SEND,
+	/* User calls, RFC 9293 section 3.10.4 and 3.10.5. */
 	TCPALT_EV_CLOSE,	/* close() with nothing left unread */
 	TCPALT_EV_CLOSE_UNREAD,	/* close() with received data unread */
 	TCPALT_EV_SHUTDOWN,	/* shutdown(SHUT_WR) */
@@ -69,42 +70,41 @@ enum tcpalt_event {
 	TCPALT_EV_ACK_SYN,	/* ACK acknowledging our SYN */
 	TCPALT_EV_ACK_FIN,	/* ACK acknowledging our FIN */
 	TCPALT_EV_FIN,		/* FIN, reached in sequence */
-	TCPALT_EV_FIN_ACK_FIN,	/* FIN on a segment that acks our FIN */
 	TCPALT_EV_RST,		/* acceptable RST */
-	TCPALT_EV_RST_PASSIVE,	/* the same, on a connection that came
-				 * from LISTEN: differs in SYN-RECEIVED
-				 */
 	TCPALT_EV_RST_CHALLENGE, /* RST in the window, not at RCV.NXT */
 	TCPALT_EV_BAD_ACK,	/* ACK field not acceptable */
 	TCPALT_EV_DATA_AFTER_CLOSE,	/* new data, the user having closed */
 
 	/* Timers. */
 	TCPALT_EV_RTX_TIMEOUT,	/* retransmissions or user timeout spent */
-	TCPALT_EV_TIMEWAIT_TIMEOUT,	/* 2*MSL over */
 	TCPALT_EV_FIN_WAIT2_TIMEOUT,
 	TCPALT_EV_KEEPALIVE_TIMEOUT,	/* keepalive probes spent */
 
 	TCPALT_NR_EVENTS
 };
 
+/*
+ * A cell of the table says MOVE or IGNORE.  There is no error verdict:
+ * the user calls that reach the table (close(), shutdown()) cannot fail,
+ * and the socket layer refuses the others before the table is asked.  A
+ * cell left out (TCPALT_SM_GAP) is an event the module never raises in
+ * that state: reaching one is a bug in the caller, never something a
+ * peer can bring about, and sm.c warns.
+ */
 enum tcpalt_sm_verdict {
-	TCPALT_SM_GAP,		/* never in the table: a forgotten cell */
+	TCPALT_SM_GAP,		/* no such cell: a caller's bug */
 	TCPALT_SM_MOVE,		/* go to next (maybe the same state) */
 	TCPALT_SM_IGNORE,	/* no effect: drop the segment, let the
 				 * timer lapse, the call succeeds
 				 */
-	TCPALT_SM_ERROR,	/* the user call fails with err */
 };
 
 /*
- * The error conditions of RFC 9293 section 3.10; the socket layer turns
- * them into the errno each BSD call uses.
+ * The error conditions of RFC 9293 section 3.10 that end a connection;
+ * sm.c turns them into the errno the socket reports.
  */
 enum tcpalt_sm_err {
 	TCPALT_SM_OK,
-	TCPALT_SM_ERR_NOCONN,	/* "connection does not exist" */
-	TCPALT_SM_ERR_EXISTS,	/* "connection already exists" */
-	TCPALT_SM_ERR_CLOSING,	/* "connection closing" */
 	TCPALT_SM_ERR_REFUSED,	/* "connection refused": ECONNREFUSED */
 	TCPALT_SM_ERR_RESET,	/* "connection reset": ECONNRESET */
 	TCPALT_SM_ERR_TIMEOUT,	/* "connection aborted due to user
@@ -113,30 +113,29 @@ enum tcpalt_sm_err {
 };
 
 /*
- * The actions of a move.  The caller performs them in this order: send
- * segments, update timers, notify the user (and report err when the move
- * carries one), then set the state and delete or return the TCB.
+ * The actions of a move.  sm.c performs them in this order: send
+ * segments, arm the FIN-WAIT-2 timer, set the new state, notify the user
+ * and report err, then hand the connection to a TIME-WAIT entry or
+ * delete the TCB, which is what sets CLOSED.  Segments go out before the state changes because
+ * what they carry (the FIN's sequence number, the RST's) is the old
+ * state's; the user is woken after, so that it sees the new one.
  */
-#define TCPALT_ACT_SEND_SYN		0x0001	/* <SEQ=ISS><CTL=SYN> */
-#define TCPALT_ACT_SEND_SYNACK		0x0002	/* (re)send our SYN,ACK */
-#define TCPALT_ACT_SEND_ACK		0x0004
+#define TCPALT_ACT_SEND_SYNACK		0x0001	/* (re)send our SYN,ACK */
+#define TCPALT_ACT_SEND_ACK		0x0002
 /* An ACK, rate limited as RFC 5961 section 7 asks. */
-#define TCPALT_ACT_CHALLENGE_ACK	0x0008
-#define TCPALT_ACT_SEND_FIN		0x0010	/* queue FIN after the data */
-#define TCPALT_ACT_SEND_RST		0x0020	/* <SEQ=SND.NXT><CTL=RST> */
+#define TCPALT_ACT_CHALLENGE_ACK	0x0004
+#define TCPALT_ACT_SEND_FIN		0x0008	/* queue FIN after the data */
+#define TCPALT_ACT_SEND_RST		0x0010	/* <SEQ=SND.NXT><CTL=RST> */
 /* The RST answering the segment: RFC 9293 section 3.10.7.1. */
-#define TCPALT_ACT_REPLY_RST		0x0040
-#define TCPALT_ACT_QUEUE_DATA		0x0080	/* sent once synchronized */
-/* Start, or restart, the 2 MSL timer and stop all others. */
-#define TCPALT_ACT_ENTER_TIMEWAIT	0x0100
+#define TCPALT_ACT_REPLY_RST		0x0020
 /* Arm the FIN-WAIT-2 timer, if the user has closed the socket. */
-#define TCPALT_ACT_FIN_WAIT2_TIMER	0x0200
-/* Wake connect(), or queue a passive connection for accept(). */
-#define TCPALT_ACT_NOTIFY_CONNECTED	0x0400
-#define TCPALT_ACT_NOTIFY_EOF		0x0800	/* reader sees end of data */
-/* Drop the passive connection's request; its listener carries on. */
-#define TCPALT_ACT_BACK_TO_LISTEN	0x1000
-#define TCPALT_ACT_DELETE_TCB		0x2000
+#define TCPALT_ACT_FIN_WAIT2_TIMER	0x0040
+/* Wake connect(): an active open is established. */
+#define TCPALT_ACT_NOTIFY_CONNECTED	0x0080
+#define TCPALT_ACT_NOTIFY_EOF		0x0100	/* reader sees end of data */
+/* A TIME-WAIT entry takes over for 2*MSL; the socket is done. */
+#define TCPALT_ACT_ENTER_TIMEWAIT	0x0200
+#define TCPALT_ACT_DELETE_TCB		0x0400
 
 struct tcpalt_sm_entry {
 	u8 verdict;		/* enum tcpalt_sm_verdict */
@@ -146,8 +145,9 @@ struct tcpalt_sm_entry {
 };
 
 /*
- * The entry for an event in a state; never NULL.  A state or event out
- * of range is a caller bug and gets a TCPALT_SM_IGNORE entry.
+ * The entry for an event in a state; never NULL.  A state the table does
+ * not cover, or a state or event out of range, gets a TCPALT_SM_GAP
+ * entry, as a cell left out does.
  */
 const struct tcpalt_sm_entry *tcpalt_sm_lookup(enum tcpalt_state state,
 					       enum tcpalt_event event);

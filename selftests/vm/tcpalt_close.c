@@ -223,6 +223,43 @@ TEST_F_TIMEOUT(closing, four_way_close_states, 60)
 	EXPECT_EQ(1, conns_find(NULL, a_end, b_end, "TIME-WAIT", NULL));
 }
 
+/*
+ * shutdown(SHUT_WR) once the FIN is out, and close() in LAST-ACK: the
+ * calls succeed and change nothing (the state table ignores them there,
+ * where the RFC has "connection closing").
+ */
+TEST_F_TIMEOUT(closing, calls_after_fin_change_nothing, 60)
+{
+	char a_end[32], b_end[32];
+
+	end_names(self->cli, a_end, b_end, sizeof(a_end));
+	ASSERT_EQ(0, drop_ingress(NULL, "veth-a"));
+	ASSERT_EQ(0, shutdown(self->cli, SHUT_WR));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "FIN-WAIT-1", 1, WAIT_MS,
+				NULL));
+	EXPECT_EQ(0, shutdown(self->cli, SHUT_WR));
+	EXPECT_EQ(1, conns_find(NULL, a_end, b_end, "FIN-WAIT-1", NULL));
+	ASSERT_EQ(0, allow_ingress(NULL, "veth-a"));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "FIN-WAIT-2", 1, WAIT_MS,
+				NULL));
+	EXPECT_EQ(0, shutdown(self->cli, SHUT_RDWR));
+	EXPECT_EQ(1, conns_find(NULL, a_end, b_end, "FIN-WAIT-2", NULL));
+
+	ASSERT_EQ(0, drop_ingress(PEER_NS, "veth-b"));
+	EXPECT_EQ(0, shutdown(self->srv, SHUT_WR));
+	EXPECT_EQ(1, conns_wait(PEER_NS, b_end, a_end, "LAST-ACK", 1,
+				WAIT_MS, NULL));
+	EXPECT_EQ(0, shutdown(self->srv, SHUT_WR));
+	EXPECT_EQ(1, conns_find(PEER_NS, b_end, a_end, "LAST-ACK", NULL));
+	EXPECT_EQ(0, close(self->srv));
+	self->srv = -1;
+	EXPECT_EQ(1, conns_find(PEER_NS, b_end, a_end, "LAST-ACK", NULL));
+	ASSERT_EQ(0, allow_ingress(PEER_NS, "veth-b"));
+	EXPECT_EQ(0, conns_wait(PEER_NS, b_end, a_end, NULL, 0, 10000, NULL));
+	EXPECT_EQ(1, conns_wait(NULL, a_end, b_end, "TIME-WAIT", 1, WAIT_MS,
+				NULL));
+}
+
 /* Whether ns shows the connection in state now; polled by the caller. */
 static bool in_state(const char *ns, const char *local, const char *remote,
 		     const char *state)

@@ -6,6 +6,7 @@
  * with their memory returned, and entries left when a namespace goes.
  * TCPALT_TEST_PROTO=6 runs what TCP has an equivalent for against TCP.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -517,10 +518,88 @@ static int make_entries_in_b(int n)
 /*
  * What an entry may cost on top of its 64 bytes, in bytes: the tables'
  * fixed parts are allocated at load, so this covers the port records an
- * entry shares with every other entry on its port, partly used slab
- * pages, and whatever else the kernel allocates meanwhile.
+ * entry shares with every other entry on its block of 16 ports, partly
+ * used slab pages, and whatever else the kernel allocates meanwhile.
  */
 #define TW_SLAB_ALLOWANCE	8
+
+/*
+ * The caches of TIME-WAIT: the entries, and the records of the ports
+ * they hold (port.c).  The test kernel runs with slub_debug, whose red
+ * zones and tracking would triple what their objects cost, so they are
+ * counted at their object size; a kernel that merged one into another
+ * cache counts it there, in full.
+ */
+static const char *const tw_caches[] = { "tcpalt_tw", "tcpalt_port_tw" };
+
+/* Slab before entries are made, to measure what they cost. */
+struct slab_mark {
+	long long slab;		/* /proc/meminfo's Slab */
+	long long pages[2];	/* of each of tw_caches */
+	long objs[2];		/* active objects */
+	long objsize[2];
+};
+
+/* Gives back every cache's empty slabs: Slab then counts what is used. */
+static void slab_shrink_all(void)
+{
+	char path[320];
+	struct dirent *d;
+	DIR *dir = opendir("/sys/kernel/slab");
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 d->d_name);
+		write_in(NULL, path, "1");
+	}
+	closedir(dir);
+}
+
+static int slab_mark(struct slab_mark *m)
+{
+	size_t i;
+
+	slab_shrink_all();
+	m->slab = meminfo_slab();
+	for (i = 0; i < ARRAY_SIZE(tw_caches); i++) {
+		m->pages[i] = slab_pages_bytes(tw_caches[i]);
+		if (m->pages[i] < 0 ||
+		    slab_objs(tw_caches[i], &m->objs[i], &m->objsize[i]))
+			m->pages[i] = m->objs[i] = m->objsize[i] = 0;
+	}
+	return m->slab < 0 ? -1 : 0;
+}
+
+/*
+ * The whole footprint of each of n entries made since m, in *per_entry:
+ * what /proc/meminfo's Slab grew by, with TIME-WAIT's own caches counted
+ * by their objects.  Anything else an entry allocates counts in full,
+ * padding included.  0, or -1 if Slab cannot be read.
+ */
+static int slab_per_entry(struct __test_metadata *_metadata,
+			  const struct slab_mark *m, long n,
+			  long long *per_entry)
+{
+	long long bytes;
+	struct slab_mark now;
+	size_t i;
+
+	if (slab_mark(&now))
+		return -1;
+	bytes = now.slab - m->slab;
+	for (i = 0; i < ARRAY_SIZE(tw_caches); i++) {
+		bytes += (now.objs[i] - m->objs[i]) * now.objsize[i] -
+			 (now.pages[i] - m->pages[i]);
+		TH_LOG("%s: %ld more objects of %ld bytes", tw_caches[i],
+		       now.objs[i] - m->objs[i], now.objsize[i]);
+	}
+	*per_entry = bytes / n;
+	return 0;
+}
 
 /*
  * 100,000 entries, made with tw_timeout at an hour, then all reaped at
@@ -531,11 +610,8 @@ static int make_entries_in_b(int n)
  * 256-entry batches: each connection costs it about ten times as much
  * (10,000 took 4.5 minutes there), and the reaper's path is the same.
  *
- * The whole footprint of an entry is what /proc/meminfo's Slab grows by
- * per entry, with the entries' own cache counted at its object size:
- * the test kernel runs with slub_debug, whose red zones and tracking
- * would otherwise triple it.  Anything else an entry allocates counts in
- * full, padding included.  KASAN changes every size on the debug
+ * The whole footprint of an entry is slab_per_entry()'s; here the
+ * entries share two ports.  KASAN changes every size on the debug
  * kernel, so only the stock kernel checks it.
  */
 TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
@@ -543,18 +619,16 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 	const int MANY = test_size(100000, 2000);
 	long long made = proto_stat(PEER_NS, "TimeWaitMade");
 	long long reaped = proto_stat(PEER_NS, "TimeWaitReaped");
-	long active, objsize, base = 0, k64_0 = 0, k64_1, k64size;
-	long long t0, t1, slab0, slab1, tw0, tw1, per_entry;
-	int k64;
+	long active, objsize, base = 0;
+	long long t0, t1, per_entry;
+	struct slab_mark mark;
 
 	if (proto_is_tcp())
 		SKIP(return, "TCP's 2*MSL is fixed at 60 s");
 	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "tw_timeout", "3600"));
 	ASSERT_EQ(0, slab_objs("tcpalt_tw", &base, &objsize));
 	EXPECT_LE(objsize, 64);
-	slab0 = meminfo_slab();
-	tw0 = slab_pages_bytes("tcpalt_tw");
-	k64 = slab_objs("kmalloc-64", &k64_0, &k64size) ? -1 : 0;
+	ASSERT_EQ(0, slab_mark(&mark));
 
 	t0 = now_ms();
 	ASSERT_EQ(0, make_entries_in_b(MANY));
@@ -568,17 +642,8 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 
 	/* The connections' sockets go after a grace period. */
 	usleep(500000);
-	slab1 = meminfo_slab();
-	tw1 = slab_pages_bytes("tcpalt_tw");
-	ASSERT_LE(0, slab0);
-	ASSERT_LE(0, slab1);
-	ASSERT_LE(0, tw0);
-	ASSERT_LE(0, tw1);
-	per_entry = objsize + (slab1 - slab0 - (tw1 - tw0)) / MANY;
-	if (!k64 && !slab_objs("kmalloc-64", &k64_1, &k64size))
-		TH_LOG("kmalloc-64: %ld more objects", k64_1 - k64_0);
-	TH_LOG("Slab grew %lld kB, %lld bytes per entry", (slab1 - slab0) / 1024,
-	       per_entry);
+	ASSERT_EQ(0, slab_per_entry(_metadata, &mark, MANY, &per_entry));
+	TH_LOG("%lld bytes per entry", per_entry);
 	if (!getenv("TCPALT_DEBUG_KERNEL"))
 		EXPECT_GE(64 + TW_SLAB_ALLOWANCE, per_entry);
 
@@ -605,6 +670,60 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 		usleep(100000);
 	} while (now_ms() - t0 < 10000);
 	EXPECT_LE(active, base) TH_LOG("%ld objects still active", active);
+}
+
+/*
+ * The port records' worst case: clients that close first, all to one
+ * destination, so that each entry holds a port connect() chose and no
+ * other entry holds it.  A record per port would cost each entry 64
+ * bytes more; a record per block of 16 ports costs it a few once most
+ * of the range is in use.  26,000 entries fill 92% of the default
+ * ephemeral range (28,232 ports); the debug leg makes 1,000, for the
+ * paths only.
+ */
+TEST_F_TIMEOUT(tw, unique_port_entries_footprint, 1800)
+{
+	const int MANY = test_size(26000, 1000);
+	struct sockaddr_in to = sin_of(ADDR_B, PORT);
+	long long t0, t1, per_entry;
+	static unsigned char seen[65536];
+	struct slab_mark mark;
+	int i, lfd, cli, srv;
+	char c;
+
+	if (proto_is_tcp())
+		SKIP(return, "TCP's entries are not in a cache of their own");
+	ASSERT_EQ(0, proto_sysctl_set(NULL, "tw_timeout", "3600"));
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, 128);
+	ASSERT_LE(0, lfd);
+	memset(seen, 0, sizeof(seen));
+	ASSERT_EQ(0, slab_mark(&mark));
+
+	t0 = now_ms();
+	for (i = 0; i < MANY; i++) {
+		cli = conn_socket(NULL);
+		ASSERT_LE(0, cli);
+		ASSERT_EQ(0, connect(cli, (struct sockaddr *)&to, sizeof(to)))
+			TH_LOG("connection %d: %s", i, strerror(errno));
+		srv = accept(lfd, NULL, NULL);
+		ASSERT_LE(0, srv);
+		ASSERT_EQ(0, seen[local_port(cli)]++)
+			TH_LOG("port %d twice", local_port(cli));
+		close(cli);
+		ASSERT_EQ(0, recv(srv, &c, 1, 0));
+		close(srv);
+	}
+	ASSERT_EQ(MANY, proto_stat_wait(NULL, "CurrTimeWait", MANY, WAIT_MS));
+	t1 = now_ms();
+	close(lfd);
+	TH_LOG("%d entries on as many ports in %lld ms", MANY, t1 - t0);
+
+	/* The connections' sockets go after a grace period. */
+	usleep(500000);
+	ASSERT_EQ(0, slab_per_entry(_metadata, &mark, MANY, &per_entry));
+	TH_LOG("%lld bytes per entry", per_entry);
+	if (!getenv("TCPALT_DEBUG_KERNEL"))
+		EXPECT_GE(64 + TW_SLAB_ALLOWANCE, per_entry);
 }
 
 /*
