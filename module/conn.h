@@ -126,7 +126,10 @@ struct tcpalt_sock {
 	u8 dupacks;
 	u8 in_recovery:1,
 	   rtt_timing:1,
-	   ack_now:1;
+	   ack_now:1,
+	   cwnd_limited:1;	/* tcpalt_push() stopped for the congestion
+				 * window since the last new ACK
+				 */
 	u8 acks_owed;		/* full segments received, not acked */
 	u8 fin_rcvd;		/* the peer's FIN is in rcv_nxt;
 				 * lockless: procfs
@@ -153,6 +156,10 @@ struct tcpalt_sock {
 	struct sk_buff_head ofo_queue;	/* out of order, sorted by seq */
 	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
 	u32 challenge_count;
+	u32 cwnd_acked;		/* congestion avoidance: bytes acked toward
+				 * the next segment of growth
+				 */
+	u32 snd_stamp;		/* jiffies, truncated: new data last sent */
 
 	/* TCP_INFO totals. */
 	u32 total_retrans;
@@ -324,6 +331,7 @@ void tcpalt_clean_acked(struct sock *sk, u32 ack);
 /* ack.c: what an ACK does to the sender (RFC 6298, 5681, 6582). */
 void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
 		     bool dup_candidate);
+void tcpalt_cwnd_data_sent(struct sock *sk, u32 seq);
 
 /* output.c, with a socket. */
 void tcpalt_syn_options(struct sock *sk, struct tcpalt_opts *o, bool synack);

@@ -234,6 +234,7 @@ static void sent_one(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 
+	tcpalt_cwnd_data_sent(sk, cb->seq);
 	if (seq_before(cb->seq, tp->snd_max)) {
 		cb->retransmitted = 1;
 		tp->total_retrans++;
@@ -285,8 +286,10 @@ void tcpalt_push(struct sock *sk)
 		}
 		if (tcpalt_in_flight(tp) &&
 		    tcpalt_in_flight(tp) + (cb->end_seq - cb->seq) >
-		    tcpalt_send_allowance(tp))
+		    tcpalt_send_allowance(tp)) {
+			tp->cwnd_limited = 1;
 			break;
+		}
 		if (nagle_holds(tp, skb))
 			break;
 		if (tcpalt_transmit_skb(sk, skb, true))

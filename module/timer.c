@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/cwnd.h"
 #include "stats.h"
 #include "tcpalt.h"
 
@@ -80,7 +81,8 @@ static void rtx_data(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
-	tp->ssthresh = max(tcpalt_in_flight(tp) / 2, 2U * tp->mss);
+	tp->ssthresh = tcpalt_ssthresh_after_loss(tcpalt_in_flight(tp),
+						  tp->mss);
 	tp->cwnd = tp->mss;
 	tp->in_recovery = 1;
 	tp->dupacks = 0;
