@@ -58,25 +58,32 @@ static u32 ssthresh_after_loss(const struct tcpalt_sock *tp)
 /*
  * Data is about to leave with nothing in flight: after an idle period
  * longer than the RTO the ACK clock is gone, so the window restarts from
- * at most the initial one (RFC 5681 section 4.1).  Called by the send
- * path for every segment it sends, starting at seq; only new data counts,
- * as "sent" in that section means.
+ * at most the initial one (RFC 5681 section 4.1).
  */
-void tcpalt_cwnd_data_sent(struct sock *sk, u32 seq)
+static void cwnd_restart_idle(struct tcpalt_sock *tp, u32 now)
+{
+	u64 idle_us = jiffies_to_msecs(now - tp->snd_stamp) * 1000ULL;
+
+	tp->cwnd = tcpalt_cwnd_after_idle(tp->cwnd, TCPALT_INIT_CWND * tp->mss,
+					  idle_us, tp->rto.rto_us);
+}
+
+/*
+ * The send path sent a segment starting at seq.  Only new data counts,
+ * as "sent" in RFC 5681 section 4.1 means: it restarts an idle window
+ * and tells the ACK policy that we answer.
+ */
+void tcpalt_event_data_sent(struct sock *sk, u32 seq)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	u32 now = (u32)jiffies;
 
 	if (seq_before(seq, tp->snd_max))
 		return;
-	if (!tcpalt_in_flight(tp)) {
-		u64 idle_us = jiffies_to_msecs(now - tp->snd_stamp) * 1000ULL;
-
-		tp->cwnd = tcpalt_cwnd_after_idle(tp->cwnd,
-						  TCPALT_INIT_CWND * tp->mss,
-						  idle_us, tp->rto.rto_us);
-	}
+	if (!tcpalt_in_flight(tp))
+		cwnd_restart_idle(tp, now);
 	tp->snd_stamp = now;
+	tcpalt_ack_data_sent(sk);
 }
 
 static void recovery_enter(struct sock *sk)

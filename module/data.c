@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/ackpolicy.h"
 #include "core/window.h"
 #include "core/seq.h"
 #include "stats.h"
@@ -110,6 +111,19 @@ static bool ofo_insert(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
+/* In-order data arrived: what the ACK policy learns from it. */
+static void rcv_ack_measure(struct sock *sk, const struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tp->rcv_stamp = (u32)jiffies;
+	if (skb->len)
+		tp->rcv_seg_mss = tcpalt_ack_seg_mss(tp->rcv_seg_mss, skb->len,
+						     skb_shinfo(skb)->gso_size,
+						     tp->rcv_mss,
+						     TCPALT_MIN_MSS);
+}
+
 /*
  * Sections 3.10.7.4 seventh and eighth: the segment's text and FIN.
  * Sets *fin when our FIN-receiving point is reached.  Returns whether
@@ -145,6 +159,7 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 		}
 		had_ofo = false;
 	}
+	rcv_ack_measure(sk, skb);
 	queued = rcv_in_order(sk, skb, fin);
 	if (had_ofo) {
 		ofo_drain(sk, fin);
@@ -166,14 +181,21 @@ void tcpalt_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	u32 left = tcpalt_rcv_wnd_left(tp->rcv_wup, tp->rcv_wnd, tp->rcv_nxt);
+	struct tcpalt_ack_view v;
 	u32 now;
 
 	if (copied <= 0 || !tcpalt_state_synchronized(sk->sk_state) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
+	tcpalt_ack_view(sk, &v);
+	if (tp->acks_owed &&
+	    tcpalt_ack_after_read(&v, skb_queue_empty(&sk->sk_receive_queue))) {
+		tcpalt_send_ack(sk);
+		return;
+	}
 	now = tcpalt_rcv_wnd_now(sk);
-	if (tp->acks_owed || (2 * left <= READ_ONCE(sk->sk_rcvbuf) / 2 &&
-			      now >= 2 * left && now >= tp->rcv_mss))
+	if (2 * left <= READ_ONCE(sk->sk_rcvbuf) / 2 && now >= 2 * left &&
+	    now >= tp->rcv_mss)
 		tcpalt_send_ack(sk);
 }
 

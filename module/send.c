@@ -234,7 +234,7 @@ static void sent_one(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 
-	tcpalt_cwnd_data_sent(sk, cb->seq);
+	tcpalt_event_data_sent(sk, cb->seq);
 	if (seq_before(cb->seq, tp->snd_max)) {
 		cb->retransmitted = 1;
 		tp->total_retrans++;
