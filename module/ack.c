@@ -34,8 +34,9 @@ static void ack_rtt(struct tcpalt_sock *tp, u32 ack)
  * the sender back, judged by the flight before this ACK and by whether
  * tcpalt_push() stopped for the window since the last one.
  */
-static void cwnd_grow(struct tcpalt_sock *tp, u32 acked, u32 prior_flight)
+static void cwnd_grow(struct sock *sk, u32 acked, u32 prior_flight)
 {
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct tcpalt_cwnd c = {
 		.cwnd = tp->cwnd,
 		.ssthresh = tp->ssthresh,
@@ -45,9 +46,13 @@ static void cwnd_grow(struct tcpalt_sock *tp, u32 acked, u32 prior_flight)
 					   prior_flight, tp->cwnd_limited);
 
 	tcpalt_cwnd_on_ack(&c, acked, tp->mss, limited);
-	tp->cwnd = c.cwnd;
-	tp->cwnd_acked = c.ca_acked;
 	tp->cwnd_limited = 0;
+	tp->cwnd_acked = c.ca_acked;
+	if (c.cwnd == tp->cwnd)
+		return;
+	tp->cwnd = c.cwnd;
+	/* The send buffer keeps up with the window it feeds. */
+	tcpalt_snd_buf_expand(sk);
 }
 
 static u32 ssthresh_after_loss(const struct tcpalt_sock *tp)
@@ -142,7 +147,7 @@ static void ack_new(struct sock *sk, u32 ack)
 	if (tp->in_recovery)
 		ack_in_recovery(sk, acked);
 	else
-		cwnd_grow(tp, acked, prior_flight);
+		cwnd_grow(sk, acked, prior_flight);
 	tp->dupacks = 0;
 	/* RFC 6298 section 5.2 and 5.3. */
 	if (tp->snd_una != tp->snd_max)

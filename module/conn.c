@@ -131,6 +131,7 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tp->ssthresh = U32_MAX;
 	tcpalt_rto_handshake_done(&tp->rto, &rto_params, tp->retransmits);
 	WRITE_ONCE(tp->retransmits, 0);
+	tcpalt_rcv_space_init(sk);
 }
 
 /*

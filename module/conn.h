@@ -337,6 +337,8 @@ u32 tcpalt_rcv_wnd_now(struct sock *sk);
 u32 tcpalt_rcv_full_wnd(const struct sock *sk);
 u8 tcpalt_rcv_wscale(const struct sock *sk);
 void tcpalt_rcv_space_init(struct sock *sk);
+void tcpalt_rcv_space_adjust(struct sock *sk);
+void tcpalt_rcv_measure(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_snd_buf_expand(struct sock *sk);
 
 /* send.c: sending data. */
