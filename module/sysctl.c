@@ -170,12 +170,17 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_keepalive_intvl = 75;
 	tn->sysctl_keepalive_probes = 9;
 	tn->sysctl_syncookies = 1;
-	/* Linux's tcp_rmem and tcp_wmem defaults. */
+	/*
+	 * The maxima are Linux's tcp_rmem[2] and tcp_wmem[2].  The defaults
+	 * are the generic sockets' (net.core.rmem_default, wmem_default),
+	 * which tcpalt sockets had before these sysctls: a program that
+	 * writes 256 KiB before its peer reads still has it all taken.
+	 */
 	tn->sysctl_rmem[0] = 4096;
-	tn->sysctl_rmem[1] = 131072;
+	tn->sysctl_rmem[1] = 212992;
 	tn->sysctl_rmem[2] = 6291456;
 	tn->sysctl_wmem[0] = 4096;
-	tn->sysctl_wmem[1] = 16384;
+	tn->sysctl_wmem[1] = 212992;
 	tn->sysctl_wmem[2] = 4194304;
 }
 

@@ -222,6 +222,7 @@ void tcpalt_ack_view(const struct sock *sk, struct tcpalt_ack_view *v)
 	*v = (struct tcpalt_ack_view){
 		.unacked = tp->rcv_nxt - tp->rcv_wup,
 		.seg_mss = tp->rcv_seg_mss ?: TCPALT_DEFAULT_MSS,
+		.wnd = tp->rcv_wnd,
 		.quick = tp->quick_acks,
 		.pingpong = tp->pingpong,
 		.now = tp->ack_now,

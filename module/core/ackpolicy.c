@@ -19,9 +19,15 @@ static bool two_segments(const struct tcpalt_ack_view *v)
 	return v->unacked >= 2ULL * v->seg_mss;
 }
 
+/* The peer has used half the window we offered, or more. */
+static bool half_window(const struct tcpalt_ack_view *v)
+{
+	return v->wnd && 2ULL * v->unacked >= v->wnd;
+}
+
 bool tcpalt_ack_on_data(const struct tcpalt_ack_view *v)
 {
-	if (v->now || two_segments(v))
+	if (v->now || two_segments(v) || half_window(v))
 		return true;
 	/* Quick ACKs let slow start run; an interactive peer needs none. */
 	return v->quick && !v->pingpong;

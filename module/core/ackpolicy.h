@@ -18,6 +18,7 @@
 struct tcpalt_ack_view {
 	u32 unacked;		/* bytes received since our last ACK */
 	u32 seg_mss;		/* the peer's full segment, as estimated */
+	u32 wnd;		/* the window our last ACK offered */
 	u8 quick;		/* quick ACKs left */
 	bool pingpong;		/* interactive: the ACK rides on the answer */
 	bool now;		/* out of order, or otherwise due at once */
@@ -31,7 +32,13 @@ struct tcpalt_ack_view {
 u32 tcpalt_ack_seg_mss(u32 est, u32 len, u32 gso_size, u32 adv_mss,
 		       u32 min_mss);
 
-/* Data arrived: ACK at once (true) or delay it (false). */
+/*
+ * Data arrived: ACK at once (true) or delay it (false).  Besides the
+ * rules above, at once when the peer has used half the window we last
+ * offered: a window of under two full segments (a 64 KiB MSS over
+ * loopback) would otherwise leave the sender waiting on every delayed
+ * ACK.
+ */
 bool tcpalt_ack_on_data(const struct tcpalt_ack_view *v);
 
 /*

@@ -35,6 +35,26 @@ TEST(two_full_segments_by_bytes)
 	EXPECT_FALSE(tcpalt_ack_on_data(&v));
 }
 
+/* A window of under two segments: ACK once half of it is used. */
+TEST(half_window_at_once)
+{
+	struct tcpalt_ack_view v = view(65483, 65483);
+
+	v.wnd = 105664;
+	EXPECT_TRUE(tcpalt_ack_on_data(&v));
+	v.unacked = 52831;
+	EXPECT_FALSE(tcpalt_ack_on_data(&v));
+	v.unacked = 52832;
+	EXPECT_TRUE(tcpalt_ack_on_data(&v));
+	/* A large window: two segments still decide. */
+	v = view(1448, 1448);
+	v.wnd = 6000000;
+	EXPECT_FALSE(tcpalt_ack_on_data(&v));
+	/* No window known yet: no rule. */
+	v.wnd = 0;
+	EXPECT_FALSE(tcpalt_ack_on_data(&v));
+}
+
 TEST(out_of_order_at_once)
 {
 	struct tcpalt_ack_view v = view(10, 1448);

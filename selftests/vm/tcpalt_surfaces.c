@@ -191,7 +191,7 @@ static int mem_get(const char *name, long v[3])
 }
 
 /*
- * rmem and wmem, as tcp_rmem and tcp_wmem: Linux's defaults, each value
+ * rmem and wmem, as tcp_rmem and tcp_wmem: their defaults, each value
  * from 1 to 1 GiB and min <= default <= max; a write that breaks any of
  * it fails with EINVAL and leaves all three as they were.
  */
@@ -201,8 +201,8 @@ TEST(mem_sysctls_default_and_range)
 		const char *name;
 		long def[3];
 	} mems[] = {
-		{ "rmem", { 4096, 131072, 6291456 } },
-		{ "wmem", { 4096, 16384, 4194304 } },
+		{ "rmem", { 4096, 212992, 6291456 } },
+		{ "wmem", { 4096, 212992, 4194304 } },
 	};
 	static const char *const bad[] = {
 		"0 16384 65536",		/* min below 1 */
