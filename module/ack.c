@@ -9,6 +9,7 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/cwnd.h"
 #include "core/seq.h"
 #include "core/window.h"
 #include "stats.h"
@@ -28,19 +29,66 @@ static void ack_rtt(struct tcpalt_sock *tp, u32 ack)
 			  clamp_t(s64, us, 1, U32_MAX));
 }
 
-/* RFC 5681 section 3.1, with appropriate byte counting (RFC 3465, L=2). */
-static void cwnd_grow(struct tcpalt_sock *tp, u32 acked)
+/*
+ * RFC 5681 section 3.1 by the core's rules: only while the window held
+ * the sender back, judged by the flight before this ACK and by whether
+ * tcpalt_push() stopped for the window since the last one.
+ */
+static void cwnd_grow(struct sock *sk, u32 acked, u32 prior_flight)
 {
-	if (tp->cwnd < tp->ssthresh)
-		tp->cwnd += min(acked, 2U * tp->mss);
-	else
-		tp->cwnd += max(1U, tp->mss * tp->mss / tp->cwnd);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct tcpalt_cwnd c = {
+		.cwnd = tp->cwnd,
+		.ssthresh = tp->ssthresh,
+		.ca_acked = tp->cwnd_acked,
+	};
+	bool limited = tcpalt_cwnd_limited(tp->cwnd, tp->ssthresh,
+					   prior_flight, tp->cwnd_limited);
+
+	tcpalt_cwnd_on_ack(&c, acked, tp->mss, limited);
+	tp->cwnd_limited = 0;
+	tp->cwnd_acked = c.ca_acked;
+	if (c.cwnd == tp->cwnd)
+		return;
+	tp->cwnd = c.cwnd;
+	/* The send buffer keeps up with the window it feeds. */
+	tcpalt_snd_buf_expand(sk);
 }
 
-/* Equation (4) of RFC 5681: half the flight, at least two segments. */
 static u32 ssthresh_after_loss(const struct tcpalt_sock *tp)
 {
-	return max(tcpalt_in_flight(tp) / 2, 2U * tp->mss);
+	return tcpalt_ssthresh_after_loss(tcpalt_in_flight(tp), tp->mss);
+}
+
+/*
+ * Data is about to leave with nothing in flight: after an idle period
+ * longer than the RTO the ACK clock is gone, so the window restarts from
+ * at most the initial one (RFC 5681 section 4.1).
+ */
+static void cwnd_restart_idle(struct tcpalt_sock *tp, u32 now)
+{
+	u64 idle_us = jiffies_to_msecs(now - tp->snd_stamp) * 1000ULL;
+
+	tp->cwnd = tcpalt_cwnd_after_idle(tp->cwnd, TCPALT_INIT_CWND * tp->mss,
+					  idle_us, tp->rto.rto_us);
+}
+
+/*
+ * The send path sent a segment starting at seq.  Only new data counts,
+ * as "sent" in RFC 5681 section 4.1 means: it restarts an idle window
+ * and tells the ACK policy that we answer.
+ */
+void tcpalt_event_data_sent(struct sock *sk, u32 seq)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 now = (u32)jiffies;
+
+	if (seq_before(seq, tp->snd_max))
+		return;
+	if (!tcpalt_in_flight(tp))
+		cwnd_restart_idle(tp, now);
+	tp->snd_stamp = now;
+	tcpalt_ack_data_sent(sk);
 }
 
 static void recovery_enter(struct sock *sk)
@@ -86,6 +134,7 @@ static void ack_in_recovery(struct sock *sk, u32 acked)
 static void ack_new(struct sock *sk, u32 ack)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 prior_flight = tcpalt_in_flight(tp);
 	u32 acked = ack - tp->snd_una;
 
 	ack_rtt(tp, ack);
@@ -98,7 +147,7 @@ static void ack_new(struct sock *sk, u32 ack)
 	if (tp->in_recovery)
 		ack_in_recovery(sk, acked);
 	else
-		cwnd_grow(tp, acked);
+		cwnd_grow(sk, acked, prior_flight);
 	tp->dupacks = 0;
 	/* RFC 6298 section 5.2 and 5.3. */
 	if (tp->snd_una != tp->snd_max)
@@ -119,7 +168,7 @@ static void ack_dup(struct sock *sk)
 	 * else for new data (RFC 6582 3.2 step 4).
 	 */
 	if (tp->in_recovery && !tcpalt_sack_retransmit_hole(sk))
-		tp->cwnd += tp->mss;
+		tp->cwnd = min(tp->cwnd + tp->mss, TCPALT_CWND_MAX);
 	else if (tp->dupacks == DUPACK_THRESHOLD &&
 		 seq_after(tp->snd_una, tp->recover))
 		recovery_enter(sk);

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/ackpolicy.h"
 #include "stats.h"
 #include "tcpalt.h"
 
@@ -124,10 +125,13 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tp->snd_wl1 = cb->seq;
 	tp->snd_wl2 = cb->ack;
 	tcpalt_set_mss(sk, peer_mss);
+	tp->rcv_seg_mss = min_t(u16, tp->rcv_mss, TCPALT_DEFAULT_MSS);
+	tp->quick_acks = TCPALT_QUICKACKS;
 	tp->cwnd = TCPALT_INIT_CWND * tp->mss;
 	tp->ssthresh = U32_MAX;
 	tcpalt_rto_handshake_done(&tp->rto, &rto_params, tp->retransmits);
 	WRITE_ONCE(tp->retransmits, 0);
+	tcpalt_rcv_space_init(sk);
 }
 
 /*
@@ -314,6 +318,7 @@ int tcpalt_disconnect(struct sock *sk, int flags)
 	tp->ts_ok = 0;
 	tp->wscale_ok = 0;
 	tp->sack_ok = 0;
+	tp->pingpong = 0;
 	tp->fin_queued = 0;
 	WRITE_ONCE(tp->fin_rcvd, 0);
 	WRITE_ONCE(tp->retransmits, 0);

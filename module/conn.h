@@ -17,6 +17,7 @@
 #include "core/state.h"
 
 struct seq_file;
+struct tcpalt_ack_view;
 struct tcpalt_listener;
 struct tcpalt_net;
 
@@ -125,7 +126,11 @@ struct tcpalt_sock {
 	u8 dupacks;
 	u8 in_recovery:1,
 	   rtt_timing:1,
-	   ack_now:1;
+	   ack_now:1,
+	   cwnd_limited:1,	/* tcpalt_push() stopped for the congestion
+				 * window since the last new ACK
+				 */
+	   pingpong:1;		/* interactive: owed ACKs wait for our data */
 	u8 acks_owed;		/* full segments received, not acked */
 	u8 fin_rcvd;		/* the peer's FIN is in rcv_nxt;
 				 * lockless: procfs
@@ -152,6 +157,22 @@ struct tcpalt_sock {
 	struct sk_buff_head ofo_queue;	/* out of order, sorted by seq */
 	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
 	u32 challenge_count;
+	u32 cwnd_acked;		/* congestion avoidance: bytes acked toward
+				 * the next segment of growth
+				 */
+	u32 snd_stamp;		/* jiffies, truncated: new data last sent */
+	u32 rcv_stamp;		/* jiffies, truncated: data last arrived */
+	u16 rcv_seg_mss;	/* the peer's full segment, as estimated */
+	u8 quick_acks;		/* segments still acked at once */
+	u8 rcv_ratio;		/* payload per 256 bytes of truesize,
+				 * as last measured; 0 before any
+				 */
+	u32 rcv_rtt_us;		/* the receiver's RTT estimate, 0: none */
+	u32 rcv_rtt_seq;	/* no timestamps: the window being timed */
+	u32 rcv_rtt_stamp;	/* us clock: that timing began */
+	u32 rcvq_space;		/* bytes the user read in an RTT, at most */
+	u32 rcvq_seq;		/* copied_seq when this RTT began */
+	u32 rcvq_stamp;		/* us clock: this RTT began */
 
 	/* TCP_INFO totals. */
 	u32 total_retrans;
@@ -321,6 +342,12 @@ void tcpalt_cleanup_rbuf(struct sock *sk, int copied);
 int tcpalt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		   int flags, int *addr_len);
 u32 tcpalt_rcv_wnd_now(struct sock *sk);
+u32 tcpalt_rcv_full_wnd(const struct sock *sk);
+u8 tcpalt_rcv_wscale(const struct sock *sk);
+void tcpalt_rcv_space_init(struct sock *sk);
+void tcpalt_rcv_space_adjust(struct sock *sk);
+void tcpalt_rcv_measure(struct sock *sk, const struct sk_buff *skb);
+void tcpalt_snd_buf_expand(struct sock *sk);
 
 /* send.c: sending data. */
 int tcpalt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
@@ -334,6 +361,7 @@ void tcpalt_clean_acked(struct sock *sk, u32 ack);
 /* ack.c: what an ACK does to the sender (RFC 6298, 5681, 6582). */
 void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
 		     bool dup_candidate);
+void tcpalt_event_data_sent(struct sock *sk, u32 seq);
 
 /* output.c, with a socket. */
 void tcpalt_syn_options(struct sock *sk, struct tcpalt_opts *o, bool synack);
@@ -375,6 +403,8 @@ void tcpalt_rtx_arm(struct sock *sk, enum tcpalt_rtx_job job, u32 usec);
 void tcpalt_rtx_stop(struct sock *sk);
 void tcpalt_fin_wait2_arm(struct sock *sk);
 void tcpalt_ack_schedule(struct sock *sk);
+void tcpalt_ack_view(const struct sock *sk, struct tcpalt_ack_view *v);
+void tcpalt_ack_data_sent(struct sock *sk);
 void tcpalt_delack_stop(struct sock *sk);
 
 /* listen.c: the listener. */

@@ -13,27 +13,18 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/ackpolicy.h"
 #include "core/window.h"
 #include "core/seq.h"
 #include "stats.h"
 #include "tcpalt.h"
-
-/*
- * The window is half the free receive buffer, as Linux's is with its
- * default tcp_adv_win_scale: the other half pays for skb overhead.
- */
-u32 tcpalt_rcv_wnd_now(struct sock *sk)
-{
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-
-	return free > 0 ? free / 2 : 0;
-}
 
 static void rcv_drop_count(struct sock *sk)
 {
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RCV_QUEUE_DROPS);
 }
 
+/* Out of order: it must fit the buffer as it is. */
 static bool rcv_charge(struct sock *sk, struct sk_buff *skb)
 {
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
@@ -41,6 +32,121 @@ static bool rcv_charge(struct sock *sk, struct sk_buff *skb)
 		return false;
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
+	return true;
+}
+
+/*
+ * In order, and so inside the window we offered, which the buffer paid
+ * for at the truesize measured (tcpalt_rcv_wnd_now()): it gets in unless
+ * the buffer is already full, so a segment that costs more than the
+ * measure said, a 64 KiB linear skb at twice its size, is not dropped
+ * by itself (as Linux's tcp_try_rmem_schedule() lets it in).
+ */
+static bool rcv_room(struct sock *sk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf);
+}
+
+/* Collapsed skbs: 16 KiB blocks, with their skb_shared_info inside. */
+#define COLLAPSE_SIZE	SKB_WITH_OVERHEAD(PAGE_SIZE << 2)
+
+static struct sk_buff *collapse_new(u32 seq, u32 left)
+{
+	struct sk_buff *nskb = alloc_skb(min_t(u32, left, COLLAPSE_SIZE),
+					 GFP_ATOMIC);
+
+	if (nskb) {
+		memset(TCPALT_SKB_CB(nskb), 0, sizeof(struct tcpalt_skb_cb));
+		TCPALT_SKB_CB(nskb)->seq = seq;
+	}
+	return nskb;
+}
+
+/*
+ * Copies the stream from seq, left bytes, out of the receive queue into
+ * compact skbs on fresh, in one pass; returns whether all of it went.
+ */
+static bool collapse_copy(struct sock *sk, struct sk_buff_head *fresh,
+			  u32 seq, u32 left)
+{
+	struct sk_buff *skb, *nskb = NULL;
+	u32 off, n;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		while (left) {
+			off = seq - TCPALT_SKB_CB(skb)->seq;
+			if (off >= skb->len)
+				break;
+			if (!nskb)
+				nskb = collapse_new(seq, left);
+			if (!nskb)
+				return false;
+			n = min_t(u32, min_t(u32, skb->len - off, left),
+				  skb_tailroom(nskb));
+			if (skb_copy_bits(skb, off, skb_put(nskb, n), n))
+				goto fail;
+			seq += n;
+			left -= n;
+			if (!left || !skb_tailroom(nskb)) {
+				TCPALT_SKB_CB(nskb)->end_seq = seq;
+				__skb_queue_tail(fresh, nskb);
+				nskb = NULL;
+			}
+		}
+	}
+	if (!left)
+		return true;
+fail:
+	kfree_skb(nskb);
+	return false;
+}
+
+/*
+ * The buffer is over: what the user has not read is copied into compact
+ * skbs (Linux's tcp_collapse()), so data that arrived in skbs much larger
+ * than itself, a split segment or a 64 KiB linear one, pays only for its
+ * bytes.  All or nothing: if memory runs out the queue stays as it was.
+ */
+static void rcv_collapse(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 left = tp->rcv_nxt - tp->copied_seq - tp->fin_rcvd;
+	struct sk_buff_head fresh;
+	struct sk_buff *nskb;
+
+	__skb_queue_head_init(&fresh);
+	if (!collapse_copy(sk, &fresh, tp->copied_seq, left)) {
+		__skb_queue_purge(&fresh);
+		return;
+	}
+	__skb_queue_purge(&sk->sk_receive_queue);
+	while ((nskb = __skb_dequeue(&fresh))) {
+		skb_set_owner_r(nskb, sk);
+		__skb_queue_tail(&sk->sk_receive_queue, nskb);
+	}
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RCV_COLLAPSED);
+}
+
+/*
+ * Appends skb's bytes to the receive queue's last skb when they follow
+ * it exactly (skb_try_coalesce(): into its tailroom, or its pages as
+ * fragments), so many small arrivals do not each pay an skb's overhead.
+ * Returns whether skb was consumed.
+ */
+static bool rcv_coalesce(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	bool stolen;
+	int delta;
+
+	if (!tail || TCPALT_SKB_CB(tail)->seq + tail->len !=
+		     TCPALT_SKB_CB(skb)->seq ||
+	    !skb_try_coalesce(tail, skb, &stolen, &delta))
+		return false;
+	TCPALT_SKB_CB(tail)->end_seq = TCPALT_SKB_CB(tail)->seq + tail->len;
+	atomic_add(delta, &sk->sk_rmem_alloc);
+	sk_mem_charge(sk, delta);
+	kfree_skb_partial(skb, stolen);
 	return true;
 }
 
@@ -54,15 +160,21 @@ static bool rcv_in_order(struct sock *sk, struct sk_buff *skb, bool *fin)
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	u32 end = cb->end_seq - !!(cb->flags & TCPALT_FIN);
-	bool queued = false;
+	bool queued = false, fin_here = cb->flags & TCPALT_FIN;
 
 	if (seq_after(end, tp->rcv_nxt)) {
 		tp->bytes_received += end - tp->rcv_nxt;
 		WRITE_ONCE(tp->rcv_nxt, end);
-		__skb_queue_tail(&sk->sk_receive_queue, skb);
 		queued = true;
+		if (!rcv_coalesce(sk, skb)) {
+			if (!skb->sk) {
+				skb_dst_drop(skb);
+				skb_set_owner_r(skb, sk);
+			}
+			__skb_queue_tail(&sk->sk_receive_queue, skb);
+		}
 	}
-	if (cb->flags & TCPALT_FIN && !tp->fin_rcvd) {
+	if (fin_here && !tp->fin_rcvd) {
 		WRITE_ONCE(tp->fin_rcvd, 1);
 		WRITE_ONCE(tp->rcv_nxt, tp->rcv_nxt + 1);
 		*fin = true;
@@ -101,13 +213,30 @@ static bool ofo_insert(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 	if (!rcv_charge(sk, skb)) {
-		rcv_drop_count(sk);
-		return false;
+		rcv_collapse(sk);
+		if (!rcv_charge(sk, skb)) {
+			rcv_drop_count(sk);
+			return false;
+		}
 	}
 	__skb_queue_after(&tp->ofo_queue, pos, skb);
 	tp->sack_last = cb->seq;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OFO_QUEUE);
 	return true;
+}
+
+/* In-order data arrived: what the ACK policy learns from it. */
+static void rcv_ack_measure(struct sock *sk, const struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	tp->rcv_stamp = (u32)jiffies;
+	if (!skb->len)
+		return;
+	tp->rcv_seg_mss = tcpalt_ack_seg_mss(tp->rcv_seg_mss, skb->len,
+					     skb_shinfo(skb)->gso_size,
+					     tp->rcv_mss, TCPALT_MIN_MSS);
+	tcpalt_rcv_measure(sk, skb);
 }
 
 /*
@@ -130,14 +259,16 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 		tcpalt_ack_schedule(sk);
 		return ofo_insert(sk, skb);
 	}
-	if (skb->len && !rcv_charge(sk, skb)) {
+	if (skb->len && !rcv_room(sk))
+		rcv_collapse(sk);
+	if (skb->len && !rcv_room(sk)) {
 		/*
 		 * The segment that fills the hole must get in: what waits
 		 * behind the hole goes (Linux's tcp_prune_ofo_queue()), to
 		 * be sent again.
 		 */
 		__skb_queue_purge(&tp->ofo_queue);
-		if (!rcv_charge(sk, skb)) {
+		if (!rcv_room(sk)) {
 			rcv_drop_count(sk);
 			tp->ack_now = 1;
 			tcpalt_ack_schedule(sk);
@@ -145,6 +276,7 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 		}
 		had_ofo = false;
 	}
+	rcv_ack_measure(sk, skb);
 	queued = rcv_in_order(sk, skb, fin);
 	if (had_ofo) {
 		ofo_drain(sk, fin);
@@ -166,14 +298,22 @@ void tcpalt_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	u32 left = tcpalt_rcv_wnd_left(tp->rcv_wup, tp->rcv_wnd, tp->rcv_nxt);
-	u32 now;
+	struct tcpalt_ack_view v;
+	u32 now, full;
 
 	if (copied <= 0 || !tcpalt_state_synchronized(sk->sk_state) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
+	tcpalt_ack_view(sk, &v);
+	if (tp->acks_owed &&
+	    tcpalt_ack_after_read(&v, skb_queue_empty(&sk->sk_receive_queue))) {
+		tcpalt_send_ack(sk);
+		return;
+	}
+	full = tcpalt_rcv_full_wnd(sk);
 	now = tcpalt_rcv_wnd_now(sk);
-	if (tp->acks_owed || (2 * left <= READ_ONCE(sk->sk_rcvbuf) / 2 &&
-			      now >= 2 * left && now >= tp->rcv_mss))
+	if (2 * left <= full && now >= 2 * left &&
+	    now >= min_t(u32, tp->rcv_mss, full / 2))
 		tcpalt_send_ack(sk);
 }
 
@@ -284,8 +424,11 @@ int tcpalt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	} else {
 		copied = rcv_copy(sk, msg, len, flags,
 				  sock_rcvtimeo(sk, flags & MSG_DONTWAIT));
-		if (!(flags & MSG_PEEK))
+		if (!(flags & MSG_PEEK)) {
+			if (copied > 0)
+				tcpalt_rcv_space_adjust(sk);
 			tcpalt_cleanup_rbuf(sk, copied);
+		}
 	}
 	release_sock(sk);
 	return copied;

@@ -6,6 +6,7 @@
  * the user holds the socket.  Segments for nobody are answered as a
  * CLOSED port must.
  */
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -114,15 +115,23 @@ static void tcpalt_fill_cb(struct sk_buff *skb, const struct tcpalt_hdr *hdr,
 	__skb_pull(skb, hdr->doff);
 }
 
+/*
+ * What may wait on the backlog while the user holds the socket: both
+ * buffers, and 64 KiB more as Linux's tcp_add_backlog() allows, since
+ * the send buffer of a receiver that sends little starts small.
+ */
+static u32 tcpalt_backlog_limit(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_rcvbuf) + READ_ONCE(sk->sk_sndbuf) + SZ_64K;
+}
+
 static void tcpalt_rcv_conn(struct tcpalt_net *tn, struct sock *sk,
 			    struct sk_buff *skb)
 {
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		tcpalt_do_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb,
-				  READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
+	} else if (sk_add_backlog(sk, skb, tcpalt_backlog_limit(sk))) {
 		tcpalt_stat_inc(tn, TCPALT_STAT_RCV_QUEUE_DROPS);
 		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 	}

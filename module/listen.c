@@ -40,9 +40,7 @@ int tcpalt_listen_start(struct sock *sk, int backlog)
 		INIT_HLIST_HEAD(&l->requests[i]);
 	timer_setup(&l->timer, tcpalt_synack_timer, 0);
 
-	tcpalt_sk(sk)->rcv_wscale =
-		tcpalt_wscale_for(max_t(u32, sk->sk_rcvbuf,
-					READ_ONCE(sysctl_rmem_max)));
+	tcpalt_sk(sk)->rcv_wscale = tcpalt_rcv_wscale(sk);
 	rcu_assign_pointer(tcpalt_sk(sk)->listener, l);
 	return 0;
 }

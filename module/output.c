@@ -142,8 +142,9 @@ static u16 tcpalt_window_field(struct sock *sk, bool syn)
 		return tcpalt_syn_wnd_field(tp->rcv_wnd);
 	}
 	left = tcpalt_rcv_wnd_left(tp->rcv_wup, tp->rcv_wnd, tp->rcv_nxt);
-	wnd = tcpalt_select_rcv_wnd(left, tcpalt_rcv_wnd_now(sk), sk->sk_rcvbuf,
-				    tp->rcv_mss, tp->rcv_wscale);
+	wnd = tcpalt_select_rcv_wnd(left, tcpalt_rcv_wnd_now(sk),
+				    tcpalt_rcv_full_wnd(sk), tp->rcv_mss,
+				    tp->rcv_wscale);
 	tp->rcv_wnd = wnd;
 	tp->rcv_wup = tp->rcv_nxt;
 	return tcpalt_wnd_field(wnd, tp->rcv_wscale);

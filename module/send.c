@@ -384,7 +384,7 @@ static u32 send_room(const struct tcpalt_sock *tp, const struct sk_buff *skb,
  * the window is open but smaller than one segment and nothing is in
  * flight: then what fits goes, so the connection cannot stall on it.
  */
-static bool send_now(const struct tcpalt_sock *tp, const struct sk_buff *skb,
+static bool send_now(struct tcpalt_sock *tp, const struct sk_buff *skb,
 		     u32 *cut)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
@@ -402,6 +402,9 @@ static bool send_now(const struct tcpalt_sock *tp, const struct sk_buff *skb,
 			*cut = 0;
 		return true;
 	}
+	/* The congestion window holds back what the peer's would take. */
+	if (room < wnd_room)
+		tp->cwnd_limited = 1;
 	if (room >= mss) {
 		*cut = min(room, skb->len);
 		*cut -= *cut % mss;
@@ -420,6 +423,7 @@ static void sent_one(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 
+	tcpalt_event_data_sent(sk, cb->seq);
 	if (seq_before(cb->seq, tp->snd_max)) {
 		cb->retransmitted = 1;
 		tp->total_retrans++;

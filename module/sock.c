@@ -23,9 +23,14 @@
 /* struct proto .init: a fresh socket from socket(). */
 static int tcpalt_init_sock(struct sock *sk)
 {
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+
 	tcpalt_conn_init(sk);
 	/* Which devices take our super-segments whole: see offload.c. */
 	sk->sk_gso_type = SKB_GSO_SCTP;
+	/* The namespace's defaults, as TCP takes tcp_rmem[1], tcp_wmem[1]. */
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(tn->sysctl_rmem[1]));
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(tn->sysctl_wmem[1]));
 	return 0;
 }
 
@@ -94,8 +99,7 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	tp->ts_offset = tcpalt_ts_offset(inet->inet_saddr, inet->inet_daddr);
 	atomic_set(&inet->inet_id, get_random_u16());
 	tp->rcv_mss = tcpalt_mtu_to_mss(dst_mtu(&rt->dst), tp->user_mss);
-	tp->rcv_wscale = tcpalt_wscale_for(max_t(u32, sk->sk_rcvbuf,
-						 READ_ONCE(sysctl_rmem_max)));
+	tp->rcv_wscale = tcpalt_rcv_wscale(sk);
 	/* Hashed already: procfs may be looking (conn.h). */
 	WRITE_ONCE(tp->snd_una, tp->iss);
 	tp->snd_nxt = tp->iss + 1;

@@ -4,6 +4,7 @@
  * range-checked by proc_dointvec_minmax, which rejects an out-of-range
  * write with EINVAL and leaves the value as it was.
  */
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -17,6 +18,47 @@ static int backlog_max = 65535;
 static int seconds_max = 3600;
 static int entries_max = 1 << 24;
 static int keepalive_secs_max = 32767;	/* TCP_KEEPIDLE's and KEEPINTVL's */
+/*
+ * Buffer sizes: 1 GiB at most, which a window scale of 14 (65535 << 14
+ * bytes) cannot outgrow by much and sk_rcvbuf's int holds twice over.
+ */
+static int mem_max = 1 << 30;
+
+/*
+ * rmem and wmem: "min default max" as tcp_rmem and tcp_wmem, each from 1
+ * to mem_max, and min <= default <= max.  A write is parsed into a copy
+ * and stored only once all of it passed, so a bad one changes nothing;
+ * the lock keeps two writers from mixing their triples.
+ */
+static DEFINE_MUTEX(mem_lock);
+
+static int tcpalt_proc_mem(struct ctl_table *table, int write, void *buffer,
+			   size_t *lenp, loff_t *ppos)
+{
+	int *cur = table->data, vals[3], err, i;
+	struct ctl_table tmp = {
+		.data = vals,
+		.maxlen = sizeof(vals),
+		.mode = table->mode,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = &mem_max,
+	};
+
+	mutex_lock(&mem_lock);
+	for (i = 0; i < 3; i++)
+		vals[i] = READ_ONCE(cur[i]);
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!err && write) {
+		if (vals[0] > vals[1] || vals[1] > vals[2]) {
+			err = -EINVAL;
+		} else {
+			for (i = 0; i < 3; i++)
+				WRITE_ONCE(cur[i], vals[i]);
+		}
+	}
+	mutex_unlock(&mem_lock);
+	return err;
+}
 
 /*
  * The template's .data holds each value's offset in struct tcpalt_net;
@@ -30,6 +72,14 @@ static int keepalive_secs_max = 32767;	/* TCP_KEEPIDLE's and KEEPINTVL's */
 	.proc_handler = proc_dointvec_minmax,				\
 	.extra1 = min,							\
 	.extra2 = max,							\
+}
+
+#define TCPALT_SYSCTL_MEM(name, field) {				\
+	.procname = name,						\
+	.data = (void *)offsetof(struct tcpalt_net, field),		\
+	.maxlen = 3 * sizeof(int),					\
+	.mode = 0644,							\
+	.proc_handler = tcpalt_proc_mem,				\
 }
 
 static const struct ctl_table tcpalt_sysctl_template[] = {
@@ -93,6 +143,13 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	 */
 	TCPALT_SYSCTL_INT("syncookies", sysctl_syncookies, SYSCTL_ZERO,
 			  SYSCTL_TWO),
+	/*
+	 * Receive and send buffers in bytes, "min default max": new
+	 * sockets start at default unless the user sets SO_RCVBUF or
+	 * SO_SNDBUF; autotuning grows them towards max.
+	 */
+	TCPALT_SYSCTL_MEM("rmem", sysctl_rmem),
+	TCPALT_SYSCTL_MEM("wmem", sysctl_wmem),
 	{ }
 };
 
@@ -113,6 +170,18 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_keepalive_intvl = 75;
 	tn->sysctl_keepalive_probes = 9;
 	tn->sysctl_syncookies = 1;
+	/*
+	 * The maxima are Linux's tcp_rmem[2] and tcp_wmem[2].  The defaults
+	 * are the generic sockets' (net.core.rmem_default, wmem_default),
+	 * which tcpalt sockets had before these sysctls: a program that
+	 * writes 256 KiB before its peer reads still has it all taken.
+	 */
+	tn->sysctl_rmem[0] = 4096;
+	tn->sysctl_rmem[1] = 212992;
+	tn->sysctl_rmem[2] = 6291456;
+	tn->sysctl_wmem[0] = 4096;
+	tn->sysctl_wmem[1] = 212992;
+	tn->sysctl_wmem[2] = 4194304;
 }
 
 int tcpalt_sysctl_net_init(struct net *net)

@@ -11,6 +11,8 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/ackpolicy.h"
+#include "core/cwnd.h"
 #include "stats.h"
 #include "tcpalt.h"
 
@@ -80,7 +82,8 @@ static void rtx_data(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
-	tp->ssthresh = max(tcpalt_in_flight(tp) / 2, 2U * tp->mss);
+	tp->ssthresh = tcpalt_ssthresh_after_loss(tcpalt_in_flight(tp),
+						  tp->mss);
 	tp->cwnd = tp->mss;
 	tp->in_recovery = 1;
 	tp->dupacks = 0;
@@ -211,21 +214,56 @@ static void rtx_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/* What the ACK policy (core/ackpolicy.h) decides on. */
+void tcpalt_ack_view(const struct sock *sk, struct tcpalt_ack_view *v)
+{
+	const struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	*v = (struct tcpalt_ack_view){
+		.unacked = tp->rcv_nxt - tp->rcv_wup,
+		.seg_mss = tp->rcv_seg_mss ?: TCPALT_DEFAULT_MSS,
+		.wnd = tp->rcv_wnd,
+		.quick = tp->quick_acks,
+		.pingpong = tp->pingpong,
+		.now = tp->ack_now,
+	};
+}
+
 /*
- * RFC 1122 4.2.3.2 and RFC 5681 4.2: ACK at least every second full
- * segment, and at once when out of order; otherwise within a delay.
+ * Data arrived: RFC 1122 4.2.3.2 and RFC 5681 4.2 by the core's policy,
+ * at once or within the delayed-ACK time.
  */
 void tcpalt_ack_schedule(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct tcpalt_ack_view v;
 
-	if (tp->ack_now || ++tp->acks_owed >= 2) {
+	if (tp->acks_owed < U8_MAX)
+		tp->acks_owed++;
+	tcpalt_ack_view(sk, &v);
+	if (tp->quick_acks && !tp->pingpong)
+		tp->quick_acks--;
+	if (tcpalt_ack_on_data(&v)) {
 		tcpalt_send_ack(sk);
 		return;
 	}
 	if (!timer_pending(&tp->delack_timer))
 		sk_reset_timer(sk, &tp->delack_timer,
 			       jiffies + TCPALT_DELACK_MIN);
+}
+
+/*
+ * New data is leaving: if data arrived within the delayed-ACK time, the
+ * user is answering it, and later ACKs owed may wait for the answer.
+ */
+void tcpalt_ack_data_sent(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (tp->bytes_received &&
+	    tcpalt_ack_pingpong((u32)jiffies - tp->rcv_stamp,
+				TCPALT_DELACK_MIN))
+		tp->pingpong = 1;
 }
 
 void tcpalt_delack_stop(struct sock *sk)
@@ -242,6 +280,8 @@ static void delack_timer(struct timer_list *t)
 	if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &tp->delack_timer, jiffies + BUSY_RETRY);
 	} else if (tp->acks_owed && sk->sk_state != TCP_CLOSE) {
+		/* No answer came in time: not interactive after all. */
+		tp->pingpong = 0;
 		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
 				TCPALT_STAT_DELAYED_ACKS);
 		tcpalt_send_ack(sk);

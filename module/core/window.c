@@ -63,3 +63,27 @@ bool tcpalt_snd_wnd_update_ok(u32 seg_seq, u32 seg_ack, u32 snd_wl1,
 		return true;
 	return snd_wl1 == seg_seq && seq_before_eq(snd_wl2, seg_ack);
 }
+
+u32 tcpalt_win_from_space(s64 space, u8 ratio)
+{
+	u64 wnd;
+
+	if (space <= 0 || !ratio)
+		return 0;
+	wnd = ((u64)space * ratio) >> 8;
+	return wnd < 0xffffffffULL ? (u32)wnd : 0xffffffffU;
+}
+
+u32 tcpalt_drs_rcvbuf(u32 copied, u32 prev, u32 seg_mss, u8 ratio, u32 max)
+{
+	u64 rcvwin, buf;
+
+	if (copied <= prev || !ratio)
+		return 0;
+	rcvwin = 2ULL * copied + 16ULL * seg_mss;
+	/* The rate is climbing (slow start): keep ahead of it. */
+	if (prev)
+		rcvwin += 2 * (rcvwin * (copied - prev) / prev);
+	buf = (rcvwin << 8) / ratio;
+	return buf < max ? (u32)buf : max;
+}

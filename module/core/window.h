@@ -69,4 +69,20 @@ u32 tcpalt_snd_wnd(u16 seg_wnd, u8 snd_wscale, bool syn);
 bool tcpalt_snd_wnd_update_ok(u32 seg_seq, u32 seg_ack, u32 snd_wl1,
 			      u32 snd_wl2);
 
+/*
+ * The window that space bytes of receive buffer pay for, when ratio/256
+ * of an arrival's truesize is payload (Linux's tcp_win_from_space() with
+ * a measured scaling ratio); 0 for no space.
+ */
+u32 tcpalt_win_from_space(s64 space, u8 ratio);
+
+/*
+ * Dynamic right-sizing (Linux's tcp_rcv_space_adjust()): the user read
+ * copied bytes in the last RTT, prev in the one measured before.  When
+ * it read more, the buffer should hold two RTTs of it plus sixteen
+ * segments, more still while the rate climbs, as truesize at ratio/256;
+ * returns that, at most max, or 0 when it did not read more.
+ */
+u32 tcpalt_drs_rcvbuf(u32 copied, u32 prev, u32 seg_mss, u8 ratio, u32 max);
+
 #endif /* _TCPALT_CORE_WINDOW_H */

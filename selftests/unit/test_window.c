@@ -209,4 +209,35 @@ TEST(send_window_update)
 	EXPECT_FALSE(tcpalt_snd_wnd_update_ok(7, 0xfffffffdu, 7, 0xfffffffeu));
 }
 
+/* The window the buffer pays for, at the measured payload ratio. */
+TEST(win_from_space)
+{
+	EXPECT_EQ(65536u, tcpalt_win_from_space(131072, 128));
+	EXPECT_EQ(0u, tcpalt_win_from_space(0, 128));
+	EXPECT_EQ(0u, tcpalt_win_from_space(-5000, 128));
+	EXPECT_EQ(0u, tcpalt_win_from_space(131072, 0));
+	/* A 64 KiB linear skb costs 128 KiB and more: a bit under half. */
+	EXPECT_EQ(127u * 1024, tcpalt_win_from_space(262144, 127));
+	/* Large buffers do not overflow. */
+	EXPECT_EQ(0x3fc00000u, tcpalt_win_from_space(1LL << 30, 255));
+}
+
+/* Dynamic right-sizing: grow only when the reader read more. */
+TEST(drs_rcvbuf)
+{
+	u32 max = 6291456;
+
+	EXPECT_EQ(0u, tcpalt_drs_rcvbuf(100000, 100000, 1448, 128, max));
+	EXPECT_EQ(0u, tcpalt_drs_rcvbuf(50000, 100000, 1448, 128, max));
+	/* Steady climb from nothing: 2 RTTs plus 16 segments, as truesize. */
+	EXPECT_EQ(2u * (2 * 100000 + 16 * 1448),
+		  tcpalt_drs_rcvbuf(100000, 0, 1448, 128, max));
+	/* Doubling per RTT (slow start): twice the growth on top. */
+	EXPECT_EQ(2u * 3 * (2 * 100000 + 16 * 1448),
+		  tcpalt_drs_rcvbuf(100000, 50000, 1448, 128, max));
+	/* Never past the maximum, even for absurd rates. */
+	EXPECT_EQ(max, tcpalt_drs_rcvbuf(0xffffffffu, 1, 65535, 1, max));
+	EXPECT_EQ(0u, tcpalt_drs_rcvbuf(100000, 0, 1448, 0, max));
+}
+
 TEST_HARNESS_MAIN

@@ -8,8 +8,11 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <netinet/in.h>
 
 #include "kselftest_harness.h"
 #include "lib.h"
@@ -169,6 +172,94 @@ TEST(every_sysctl_default_and_range)
 		ASSERT_EQ(0, sysctl_get(name, &val));
 		EXPECT_EQ(sysctls[i].max, val) TH_LOG("%s", name);
 	}
+}
+
+/* A "min default max" sysctl as three numbers; 0, or -1. */
+static int mem_get(const char *name, long v[3])
+{
+	char path[256];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", TCPALT_SYSCTL_DIR, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%ld %ld %ld", &v[0], &v[1], &v[2]);
+	fclose(f);
+	return n == 3 ? 0 : -1;
+}
+
+/*
+ * rmem and wmem, as tcp_rmem and tcp_wmem: their defaults, each value
+ * from 1 to 1 GiB and min <= default <= max; a write that breaks any of
+ * it fails with EINVAL and leaves all three as they were.
+ */
+TEST(mem_sysctls_default_and_range)
+{
+	static const struct {
+		const char *name;
+		long def[3];
+	} mems[] = {
+		{ "rmem", { 4096, 212992, 6291456 } },
+		{ "wmem", { 4096, 212992, 4194304 } },
+	};
+	static const char *const bad[] = {
+		"0 16384 65536",		/* min below 1 */
+		"-1 16384 65536",
+		"4096 16384 1073741825",	/* max above 1 GiB */
+		"70000 16384 65536",		/* min above default */
+		"4096 70000 65536",		/* default above max */
+		"1 2 x",			/* a non-number among them */
+		"x",
+	};
+	long v[3];
+	size_t i, j;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	for (i = 0; i < sizeof(mems) / sizeof(mems[0]); i++) {
+		const char *name = mems[i].name;
+
+		ASSERT_EQ(0, mem_get(name, v)) TH_LOG("%s", name);
+		for (j = 0; j < 3; j++)
+			EXPECT_EQ(mems[i].def[j], v[j]) TH_LOG("%s", name);
+		for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+			EXPECT_EQ(-EINVAL, sysctl_set(name, bad[j]))
+				TH_LOG("%s: '%s' was taken", name, bad[j]);
+			ASSERT_EQ(0, mem_get(name, v));
+			EXPECT_EQ(mems[i].def[0], v[0]) TH_LOG("%s", name);
+			EXPECT_EQ(mems[i].def[1], v[1]) TH_LOG("%s", name);
+			EXPECT_EQ(mems[i].def[2], v[2]) TH_LOG("%s", name);
+		}
+		/* Both ends of the range, and all three equal. */
+		EXPECT_EQ(0, sysctl_set(name, "1 1 1"));
+		ASSERT_EQ(0, mem_get(name, v));
+		EXPECT_EQ(1, v[0]);
+		EXPECT_EQ(1, v[1]);
+		EXPECT_EQ(1, v[2]);
+		EXPECT_EQ(0, sysctl_set(name, "1 1073741824 1073741824"));
+		ASSERT_EQ(0, mem_get(name, v));
+		EXPECT_EQ(1073741824, v[1]);
+		EXPECT_EQ(1073741824, v[2]);
+	}
+}
+
+/* New sockets start at the defaults; the user's SO_RCVBUF still rules. */
+TEST(mem_sysctls_set_new_sockets)
+{
+	int fd, val;
+	socklen_t len = sizeof(val);
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, sysctl_set("rmem", "4096 100000 200000"));
+	ASSERT_EQ(0, sysctl_set("wmem", "4096 50000 200000"));
+	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCPALT);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, &len));
+	EXPECT_EQ(100000, val);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &val, &len));
+	EXPECT_EQ(50000, val);
+	close(fd);
 }
 
 /* A namespace's sysctl is its own: a new one starts at the default. */

@@ -111,6 +111,9 @@ enum tcpalt_stat {
 	TCPALT_STAT_REQUEST_TIMEOUTS,	/* RequestTimeouts: requests dropped
 					 * after synack_retries
 					 */
+	TCPALT_STAT_RCV_COLLAPSED,	/* RcvCollapsed: receive queues copied
+					 * compact when the buffer was full
+					 */
 	__TCPALT_STAT_MAX
 };
 
