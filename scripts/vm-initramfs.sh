@@ -148,6 +148,8 @@ mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 mount -t tmpfs -o mode=755 tmpfs $R/run
 # Results must reach the host before power-off: no caching.
 mount -t 9p -o "$P9,cache=none" vmout $R/mnt/vmout || fail "mount vmout"
+# The host's boot watchdog (vm-run.sh) waits for this.
+: >$R/mnt/vmout/booted
 
 # A non-host kernel brings its modules in a staging dir; show them where
 # modprobe looks.
