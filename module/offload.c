@@ -12,6 +12,7 @@
  * the skb whole to the receiving socket, and every other device has it
  * cut here, in software, before it goes out.  The IP layer finds this
  * code by the protocol number (inet_gso_segment()), never by the type.
+ * The receive side's coalescing (gro.c) registers with the same table.
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
@@ -125,6 +126,8 @@ static struct sk_buff *tcpalt_gso_segment(struct sk_buff *skb,
 static const struct net_offload tcpalt_offload = {
 	.callbacks = {
 		.gso_segment = tcpalt_gso_segment,
+		.gro_receive = tcpalt_gro_receive,
+		.gro_complete = tcpalt_gro_complete,
 	},
 };
 

@@ -178,6 +178,11 @@ unsigned int tcpalt_tw_count(const struct net *net);
 int tcpalt_offload_init(void);
 void tcpalt_offload_exit(void);
 
+/* gro.c */
+struct sk_buff *tcpalt_gro_receive(struct list_head *head,
+				   struct sk_buff *skb);
+int tcpalt_gro_complete(struct sk_buff *skb, int thoff);
+
 /* sysctl.c */
 int tcpalt_sysctl_net_init(struct net *net);
 void tcpalt_sysctl_net_exit(struct net *net);

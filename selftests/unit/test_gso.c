@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The header of each segment cut from a super-segment (core/gso.c). */
+/*
+ * The header of each segment cut from a super-segment, and the rules for
+ * merging received ones (core/gso.c).
+ */
 #include "kselftest_harness.h"
 #include "gso.h"
 
@@ -85,6 +88,121 @@ TEST(other_flags_everywhere)
 		tcpalt_gso_piece_hdr(&w, 100, i, 3, &p);
 		EXPECT_EQ(w.flags, p.flags);
 	}
+}
+
+/* A wire header with a timestamp option: 32 bytes. */
+static void gro_hdr(u8 *h, u32 seq, u8 flags, u32 tsval)
+{
+	static const u8 ts[12] = { 1, 1, 8, 10 };
+
+	memset(h, 0, 32);
+	tcpalt_put_be16(h, 4000);
+	tcpalt_put_be16(h + 2, 80);
+	tcpalt_put_be32(h + 4, seq);
+	tcpalt_put_be32(h + 8, 77);
+	h[12] = 8 << 4;
+	h[13] = flags;
+	tcpalt_put_be16(h + 14, 512);
+	memcpy(h + 20, ts, sizeof(ts));
+	tcpalt_put_be32(h + 24, tsval);
+}
+
+/* The next segment of a train joins; a gap, an overlap or a repeat not. */
+TEST(gro_joins_only_the_next_bytes)
+{
+	u8 held[32], seg[32];
+
+	gro_hdr(held, 1000, TCPALT_ACK, 5);
+	gro_hdr(seg, 1000 + 2 * 1448, TCPALT_ACK, 5);
+	EXPECT_TRUE(tcpalt_gro_joins(held, 2 * 1448, 1448, seg, 1448));
+	EXPECT_TRUE(tcpalt_gro_joins(held, 2 * 1448, 1448, seg, 1));
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	EXPECT_FALSE(tcpalt_gro_joins(held, 3 * 1448, 1448, seg, 1448));
+	gro_hdr(seg, 1000, TCPALT_ACK, 5);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 2 * 1448, 1448, seg, 1448));
+	/* Wrapping sequence numbers are no gap. */
+	gro_hdr(held, 0xfffffa00, TCPALT_ACK, 5);
+	gro_hdr(seg, 0xfffffa00 + 1448, TCPALT_ACK, 5);
+	EXPECT_TRUE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+}
+
+/* Longer than the held segments, or empty: the merged one could not be cut. */
+TEST(gro_length_bounds)
+{
+	u8 held[32], seg[32];
+
+	gro_hdr(held, 1000, TCPALT_ACK, 5);
+	gro_hdr(seg, 2448, TCPALT_ACK, 5);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1449));
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 0));
+	EXPECT_TRUE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+}
+
+/* Another ACK, another timestamp or another header length: no merge. */
+TEST(gro_header_must_match)
+{
+	u8 held[32], seg[32];
+
+	gro_hdr(held, 1000, TCPALT_ACK, 5);
+	gro_hdr(seg, 2448, TCPALT_ACK, 6);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	gro_hdr(seg, 2448, TCPALT_ACK, 5);
+	tcpalt_put_be32(seg + 8, 78);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	gro_hdr(seg, 2448, TCPALT_ACK, 5);
+	seg[12] = 7 << 4;
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	/* The window and the checksum may differ. */
+	gro_hdr(seg, 2448, TCPALT_ACK, 5);
+	tcpalt_put_be16(seg + 14, 1024);
+	tcpalt_put_be16(seg + 16, 0xbeef);
+	EXPECT_TRUE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+}
+
+/*
+ * PSH and FIN may end a train and CWR start one; every other flag must
+ * be the held segment's.
+ */
+TEST(gro_flags)
+{
+	u8 held[32], seg[32];
+
+	gro_hdr(held, 1000, TCPALT_ACK, 5);
+	gro_hdr(seg, 2448, TCPALT_ACK | TCPALT_PSH | TCPALT_FIN, 5);
+	EXPECT_TRUE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	gro_hdr(seg, 2448, TCPALT_ACK | TCPALT_CWR, 5);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	gro_hdr(seg, 2448, TCPALT_ACK | TCPALT_ECE, 5);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	gro_hdr(seg, 2448, TCPALT_ACK | TCPALT_URG, 5);
+	EXPECT_FALSE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+	gro_hdr(held, 1000, TCPALT_ACK | TCPALT_CWR, 5);
+	gro_hdr(seg, 2448, TCPALT_ACK, 5);
+	EXPECT_TRUE(tcpalt_gro_joins(held, 1448, 1448, seg, 1448));
+}
+
+/* A short segment or an urgent flag delivers the train at once. */
+TEST(gro_train_ends)
+{
+	u8 seg[32];
+
+	gro_hdr(seg, 1000, TCPALT_ACK, 5);
+	EXPECT_FALSE(tcpalt_gro_ends(seg, 1448, 1448));
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 1447, 1448));
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 0, 1));
+	EXPECT_FALSE(tcpalt_gro_ends(seg, 1, 1));
+	seg[13] |= TCPALT_PSH;
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 1448, 1448));
+	gro_hdr(seg, 1000, TCPALT_ACK | TCPALT_FIN, 5);
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 1448, 1448));
+	gro_hdr(seg, 1000, TCPALT_SYN, 5);
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 1448, 1448));
+	gro_hdr(seg, 1000, TCPALT_RST, 5);
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 1448, 1448));
+	gro_hdr(seg, 1000, TCPALT_ACK | TCPALT_URG, 5);
+	EXPECT_TRUE(tcpalt_gro_ends(seg, 1448, 1448));
+	gro_hdr(seg, 1000, TCPALT_ACK | TCPALT_CWR | TCPALT_ECE, 5);
+	EXPECT_FALSE(tcpalt_gro_ends(seg, 1448, 1448));
 }
 
 TEST_HARNESS_MAIN

@@ -5,10 +5,10 @@
  * marks them with) and the module's own gso_segment cuts in software
  * when it does not.  Each test moves data both ways at once, checks
  * every byte, and captures on veth-b what went by: super-segments only
- * where the device takes them, and every segment's checksum right for
- * protocol 253 (the full sum where the stack computed it, the
- * pseudo-header sum of the segment's own length where it is left to
- * the device).
+ * where the device takes them or GRO merged them, and every segment's
+ * checksum right for protocol 253 (the full sum where the stack computed
+ * it, the pseudo-header sum of the segment's own length where it is
+ * left to the device).
  */
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -117,11 +117,22 @@ static int transfer(struct flow *ab, struct flow *ba, size_t bytes)
 	return 0;
 }
 
-/* The device features the tests turn, by their ethtool names. */
-enum feature { F_TSO, F_GSO, F_GRO, F_SCTP_SEG, F_TX_CSUM, F_MAX };
+/*
+ * The device features the tests turn, by their ethtool names.  TCP's
+ * segmentation comes in four (veth offers them all); any one of them on
+ * the sender keeps veth from handing its peer's NAPI, and so GRO, what
+ * it sends.
+ */
+enum feature {
+	F_TSO, F_TSO6, F_TSO_ECN, F_TSO_MANGLEID, F_GSO, F_GRO, F_SCTP_SEG,
+	F_TX_CSUM, F_MAX
+};
 
 static const char *const feature_names[F_MAX] = {
 	[F_TSO] = "tx-tcp-segmentation",
+	[F_TSO6] = "tx-tcp6-segmentation",
+	[F_TSO_ECN] = "tx-tcp-ecn-segmentation",
+	[F_TSO_MANGLEID] = "tx-tcp-mangleid-segmentation",
 	[F_GSO] = "tx-generic-segmentation",
 	[F_GRO] = "rx-gro",
 	[F_SCTP_SEG] = "tx-sctp-segmentation",
@@ -204,24 +215,32 @@ out:
 	return err;
 }
 
-/* What a capture on veth-b saw of protocol 253. */
+/*
+ * What a capture on veth-b saw of protocol 253: super-segments that
+ * arrived (carried whole, or merged by GRO) and that left.
+ */
 struct capture {
 	int fd;
-	unsigned int segments, super, csum_full, csum_partial, csum_bad;
+	unsigned int segments, super_in, super_out;
+	unsigned int csum_full, csum_partial, csum_bad;
 };
 
+/*
+ * Bound to every protocol: a packet socket bound to one sees only what
+ * arrives, since the device's transmit tap serves only the others.
+ */
 static int capture_open(struct capture *c)
 {
 	int on = 1, size = 16 * MiB;
 	struct sockaddr_ll ll = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IP),
+		.sll_protocol = htons(ETH_P_ALL),
 	};
 
 	memset(c, 0, sizeof(*c));
 	if (ns_enter(PEER_NS))
 		return -1;
-	c->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	c->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
 	ll.sll_ifindex = if_nametoindex("veth-b");
 	if (ns_enter(NULL) || c->fd < 0 || !ll.sll_ifindex)
 		return -1;
@@ -251,7 +270,7 @@ static u16 pseudo_sum(const struct iphdr *iph, u16 len)
  * piece; one the stack finished must verify over the whole segment.
  */
 static void capture_check_one(struct capture *c, const u8 *pkt, size_t len,
-			      bool partial)
+			      bool partial, bool out)
 {
 	const struct iphdr *iph = (const struct iphdr *)pkt;
 	size_t ihl = iph->ihl * 4;
@@ -259,8 +278,10 @@ static void capture_check_one(struct capture *c, const u8 *pkt, size_t len,
 	u16 field;
 
 	c->segments++;
-	if (len > VETH_MTU)
-		c->super++;
+	if (len > VETH_MTU && out)
+		c->super_out++;
+	else if (len > VETH_MTU)
+		c->super_in++;
 	field = tcpalt_get_be16(seg + 16);
 	if (partial) {
 		c->csum_partial++;
@@ -279,7 +300,9 @@ static void capture_drain(struct capture *c)
 	static u8 pkt[65536];
 	char ctl[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
 	struct iovec iov = { .iov_base = pkt, .iov_len = sizeof(pkt) };
+	struct sockaddr_ll from;
 	struct msghdr msg = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = ctl, .msg_controllen = sizeof(ctl),
 	};
@@ -298,10 +321,13 @@ static void capture_drain(struct capture *c)
 				partial = aux->tp_status &
 					  TP_STATUS_CSUMNOTREADY;
 			}
-		if (n >= (ssize_t)sizeof(*iph) + TCPALT_HDR_LEN &&
+		if (from.sll_protocol == htons(ETH_P_IP) &&
+		    n >= (ssize_t)sizeof(*iph) + TCPALT_HDR_LEN &&
 		    iph->protocol == test_proto() && !(msg.msg_flags & MSG_TRUNC))
-			capture_check_one(c, pkt, n, partial);
+			capture_check_one(c, pkt, n, partial,
+					  from.sll_pkttype == PACKET_OUTGOING);
 		msg.msg_controllen = sizeof(ctl);
+		msg.msg_namelen = sizeof(from);
 	}
 	close(c->fd);
 }
@@ -326,6 +352,7 @@ FIXTURE_TEARDOWN(offload)
 }
 
 #define ON(f)	(1U << (f))
+#define TSO_ALL	(ON(F_TSO) | ON(F_TSO6) | ON(F_TSO_ECN) | ON(F_TSO_MANGLEID))
 
 /* TCP's super-segments are TSO's, which these tests do not look for. */
 #define SKIP_FOR_TCP()							\
@@ -336,12 +363,16 @@ FIXTURE_TEARDOWN(offload)
 
 /*
  * With these features on both ends: a new connection moves bytes each
- * way while veth-b is captured; what the capture must show.
+ * way while veth-b is captured; what the capture must show.  Segments
+ * leave veth-b as super-segments only where veth takes them whole; they
+ * arrive as such also where veth-b's GRO merged them, which needs GRO on
+ * and TCP's segmentation off on veth-a (veth's rule for using NAPI).
  */
 static void run_case(struct __test_metadata *_metadata, int *cli, int *srv,
 		     unsigned int on, size_t bytes, bool corrupting)
 {
 	bool whole = on & ON(F_SCTP_SEG);
+	bool merged = (on & ON(F_GRO)) && !(on & TSO_ALL);
 	struct flow ab = { .dir = 1 }, ba = { .dir = 2 };
 	struct capture cap;
 
@@ -358,8 +389,9 @@ static void run_case(struct __test_metadata *_metadata, int *cli, int *srv,
 	close(*cli);
 	close(*srv);
 	*cli = *srv = -1;
-	TH_LOG("features %#x: %u segments, %u super, %u full sums, %u partial",
-	       on, cap.segments, cap.super, cap.csum_full, cap.csum_partial);
+	TH_LOG("features %#x: %u segments, %u/%u super in/out, %u full sums, %u partial",
+	       on, cap.segments, cap.super_in, cap.super_out, cap.csum_full,
+	       cap.csum_partial);
 	EXPECT_EQ(0, ab.wrong);
 	EXPECT_EQ(0, ba.wrong);
 	EXPECT_LT(0, cap.segments);
@@ -368,9 +400,14 @@ static void run_case(struct __test_metadata *_metadata, int *cli, int *srv,
 		EXPECT_EQ(0, cap.csum_bad);
 	/* Whole where veth takes them, never beyond the MTU where not. */
 	if (whole) {
-		EXPECT_LT(0, cap.super);
+		EXPECT_LT(0, cap.super_out);
 	} else {
-		EXPECT_EQ(0, cap.super);
+		EXPECT_EQ(0, cap.super_out);
+	}
+	if (whole || merged) {
+		EXPECT_LT(0, cap.super_in);
+	} else {
+		EXPECT_EQ(0, cap.super_in);
 	}
 	/* Offload off: the stack finished every sum, pieces included. */
 	if (!(on & ON(F_TX_CSUM)))
@@ -380,8 +417,8 @@ static void run_case(struct __test_metadata *_metadata, int *cli, int *srv,
 /*
  * Every combination of tso, gso and gro, each with SCTP segmentation on
  * (veth carries super-segments whole) and off (gso_segment cuts them),
- * checksum offload on.  TSO and GRO must not matter: tcpalt's skbs are
- * not TCP's.
+ * checksum offload on.  TSO must not matter, since tcpalt's skbs are not
+ * TCP's; GRO puts back together (gro.c) what arrives in pieces.
  */
 TEST_F_TIMEOUT(offload, feature_matrix, 900)
 {
@@ -392,7 +429,7 @@ TEST_F_TIMEOUT(offload, feature_matrix, 900)
 		unsigned int on = ON(F_TX_CSUM);
 
 		if (combo & 1)
-			on |= ON(F_TSO);
+			on |= TSO_ALL;
 		if (combo & 2)
 			on |= ON(F_GSO);
 		if (combo & 4)
