@@ -102,7 +102,8 @@ static void tcpalt_set_mss(struct sock *sk, u16 peer_mss)
  * Both sides' initial sequence numbers are known: set up the sequence
  * spaces, the windows and the congestion state (RFC 5681 section 3.1,
  * RFC 6928's initial window).  cb is the segment that completed the
- * handshake for the window it carries.
+ * handshake for the window it carries.  A FIN queued before, by a close
+ * in SYN-RECEIVED, keeps its place after the SYN.
  */
 void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 			  const struct tcpalt_skb_cb *cb)
@@ -113,7 +114,7 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	WRITE_ONCE(tp->snd_una, tp->iss + 1);
 	tp->snd_nxt = tp->iss + 1;
 	tp->snd_max = tp->iss + 1;
-	WRITE_ONCE(tp->write_seq, tp->iss + 1);
+	WRITE_ONCE(tp->write_seq, tp->iss + 1 + tp->fin_queued);
 	WRITE_ONCE(tp->rcv_nxt, tp->irs + 1);
 	WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
 	tp->rcv_wup = tp->rcv_nxt;
@@ -132,6 +133,7 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tcpalt_rto_handshake_done(&tp->rto, &rto_params, tp->retransmits);
 	WRITE_ONCE(tp->retransmits, 0);
 	tcpalt_rcv_space_init(sk);
+	tp->syn_acked = 1;
 }
 
 /*
@@ -320,6 +322,7 @@ int tcpalt_disconnect(struct sock *sk, int flags)
 	tp->sack_ok = 0;
 	tp->pingpong = 0;
 	tp->fin_queued = 0;
+	tp->syn_acked = 0;
 	WRITE_ONCE(tp->fin_rcvd, 0);
 	WRITE_ONCE(tp->retransmits, 0);
 	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);

@@ -85,7 +85,10 @@ struct tcpalt_sock {
 	   ts_ok:1,
 	   sack_ok:1,
 	   fin_queued:1,	/* our FIN is on the write queue */
-	   orphan:1;		/* counted in the namespace's orphans */
+	   orphan:1,		/* counted in the namespace's orphans */
+	   syn_acked:1;		/* our SYN is acknowledged and the send
+				 * side set up (tcpalt_init_sequence())
+				 */
 
 	/*
 	 * The user's options.  A child copies them from its listener in

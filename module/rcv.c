@@ -114,6 +114,30 @@ static bool rcv_rst(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * The first acceptable ACK of a simultaneous open: in SYN-RECEIVED, or
+ * in FIN-WAIT-1 if the user closed in SYN-RECEIVED (the RFC sends the FIN
+ * then; it waited here, behind a send side not yet set up, and goes now).
+ * Returns whether the rest of the segment is to be processed.
+ */
+static bool rcv_ack_of_syn(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (!tcpalt_ack_acceptable(cb->ack, tp->snd_una, tp->snd_max)) {
+		tcpalt_sm_event(sk, skb, TCPALT_EV_BAD_ACK);
+		return false;
+	}
+	tcpalt_init_sequence(sk, tp->mss_offer, cb);
+	tcpalt_rtx_stop(sk);
+	if (sk->sk_state != TCP_SYN_RECV) {
+		tcpalt_push(sk);
+		return true;
+	}
+	return tcpalt_sm_event(sk, skb, TCPALT_EV_ACK_SYN);
+}
+
+/*
  * Section 3.10.7.4 fifth, the ACK field.  Returns whether the rest of the
  * segment is to be processed.
  */
@@ -124,16 +148,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 	bool dup_candidate;
 
-	if (sk->sk_state == TCP_SYN_RECV) {
-		if (!tcpalt_ack_acceptable(cb->ack, tp->snd_una, tp->snd_max)) {
-			tcpalt_sm_event(sk, skb, TCPALT_EV_BAD_ACK);
-			return false;
-		}
-		tcpalt_init_sequence(sk, tp->mss_offer, cb);
-		tcpalt_rtx_stop(sk);
-		if (!tcpalt_sm_event(sk, skb, TCPALT_EV_ACK_SYN))
-			return false;
-	}
+	if (!tp->syn_acked && !rcv_ack_of_syn(sk, skb))
+		return false;
 	switch (tcpalt_check_ack(cb->ack, tp->snd_una, tp->snd_max,
 				 tp->max_snd_wnd)) {
 	case TCPALT_ACK_TOO_OLD:

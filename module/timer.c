@@ -66,7 +66,7 @@ static int rtx_limit(struct sock *sk)
 
 	if (sk->sk_state == TCP_SYN_SENT)
 		return tp->syn_retries ?: READ_ONCE(tn->sysctl_syn_retries);
-	if (sk->sk_state == TCP_SYN_RECV)
+	if (!tp->syn_acked)	/* SYN-RECEIVED, or closed in it */
 		return READ_ONCE(tn->sysctl_synack_retries);
 	return READ_ONCE(tn->sysctl_retries2);
 }
@@ -153,11 +153,12 @@ static void rtx_timeout(struct sock *sk)
 	WRITE_ONCE(tp->retransmits, tp->retransmits + 1);
 	tcpalt_rto_backoff(&tp->rto, tcpalt_rto_params());
 	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
-	if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) {
+	/* Until our SYN is acknowledged, it is what goes again. */
+	if (!tp->syn_acked) {
 		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
 				TCPALT_STAT_RETRANS_SEGS);
 		tp->total_retrans++;
-		tcpalt_send_syn(sk, sk->sk_state == TCP_SYN_RECV);
+		tcpalt_send_syn(sk, sk->sk_state != TCP_SYN_SENT);
 	} else {
 		rtx_data(sk);
 	}

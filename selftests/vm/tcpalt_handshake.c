@@ -18,6 +18,7 @@
  * it measures itself.
  */
 #include <errno.h>
+#include <linux/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
@@ -308,6 +309,105 @@ TEST_F_TIMEOUT(hs, simultaneous_open, 60)
 	EXPECT_EQ(0, memcmp(buf, "pong", 4));
 	close(fa);
 	close(fb);
+}
+
+/* The MSS fd sends with, from TCP_INFO or TCPALT_INFO; -1 on error. */
+static int snd_mss_of(int fd)
+{
+	struct tcpalt_info ta;
+	struct tcp_info t;
+	socklen_t len;
+
+	if (proto_is_tcp()) {
+		len = sizeof(t);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &t, &len))
+			return -1;
+		return t.tcpi_snd_mss;
+	}
+	len = sizeof(ta);
+	if (getsockopt(fd, test_proto(), TCPALT_INFO, &ta, &len))
+		return -1;
+	return ta.tcpi_snd_mss;
+}
+
+/* The state of ns's connection from our port lport ("" if none). */
+static const char *state_of(const char *ns, unsigned short lport,
+			    struct conn_entry *e)
+{
+	char l[24];
+
+	memset(e, 0, sizeof(*e));
+	conns_find(ns, addr_port(l, sizeof(l), ns ? ADDR_B : ADDR_A, lport),
+		   NULL, NULL, e);
+	return e->state;
+}
+
+/*
+ * A simultaneous open shut for writing while still in SYN-RECEIVED: the
+ * RFC sends the FIN and moves to FIN-WAIT-1 (section 3.10.4; Linux's TCP
+ * takes the RFC's other choice and queues the close until ESTABLISHED).
+ * Once the peer acknowledges our SYN the send side is set up from the
+ * peer's SYN (its MSS), the FIN goes out at once with a window open for
+ * the peer's data, and its ACK takes the connection to FIN-WAIT-2, where
+ * the peer's data is still read.  The peer is a raw
+ * socket in a whose own SYN crosses b's.
+ */
+TEST_F_TIMEOUT(hs, simultaneous_open_shut_in_syn_received, 60)
+{
+	struct raw_peer *p = &self->p;
+	u8 opts[RAW_SYN_OPTS_LEN];
+	struct conn_entry e;
+	struct raw_seg syn, s;
+	char buf[8];
+	int fd;
+
+	ASSERT_EQ(0, quiet_ns_a());
+	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
+	fd = conn_socket(PEER_NS);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sock_bind(fd, ADDR_B, CLI_PORT_B));
+	set_nonblock(fd);
+	ASSERT_EQ(-EINPROGRESS, sock_connect(fd, ADDR_A, PORT_A));
+	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
+
+	/* Our own SYN, not an answer: b goes to SYN-RECEIVED. */
+	p->iss = RAW_ISS;
+	p->snd_nxt = RAW_ISS + 1;
+	p->irs = syn.hdr.seq;
+	p->rcv_nxt = syn.hdr.seq + 1;
+	p->ts = syn.opts.has_ts;
+	p->ws = syn.opts.has_wscale;
+	raw_syn_opts(opts, p->ts_val, syn.opts.tsval);
+	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN, RAW_ISS, 0, opts,
+				   sizeof(opts), NULL, 0));
+	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
+	EXPECT_EQ(syn.hdr.seq, s.hdr.seq);
+	EXPECT_EQ(RAW_ISS + 1, s.hdr.ack);
+	EXPECT_EQ(1, count_state(PEER_NS, CLI_PORT_B, PORT_A,
+				 "SYN-RECEIVED"));
+
+	ASSERT_EQ(0, shutdown(fd, SHUT_WR));
+	state_of(PEER_NS, CLI_PORT_B, &e);
+	EXPECT_TRUE(!strcmp(e.state, "FIN-WAIT-1") ||
+		    (proto_is_tcp() && !strcmp(e.state, "SYN-RECEIVED")))
+		TH_LOG("after shutdown: %s", e.state);
+	ASSERT_EQ(0, raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0));
+	ASSERT_EQ(1, recv_flags(p, TCPALT_FIN | TCPALT_ACK, WAIT_MS, &s));
+	EXPECT_EQ(syn.hdr.seq + 1, s.hdr.seq);
+	EXPECT_EQ(RAW_ISS + 1, s.hdr.ack);
+	EXPECT_LT(0, s.hdr.window);
+
+	p->rcv_nxt = s.hdr.seq + 1;
+	ASSERT_EQ(0, raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0));
+	EXPECT_EQ(1, conns_wait(PEER_NS, NULL, NULL, "FIN-WAIT-2", 1,
+				WAIT_MS, NULL));
+	/* The send side came from the peer's SYN: MSS 1460, timestamps. */
+	EXPECT_EQ(1448, snd_mss_of(fd));
+	/* Half-closed, b still reads what the peer sends. */
+	ASSERT_EQ(0, raw_send_data(p, "tail", 4));
+	ASSERT_EQ(4, recv_wait(fd, buf, sizeof(buf), WAIT_MS));
+	EXPECT_EQ(0, memcmp(buf, "tail", 4));
+	close(fd);
 }
 
 /*
