@@ -256,9 +256,18 @@ TEST_F_TIMEOUT(hs, three_way_handshake_active, 60)
 
 /*
  * Both ends connect to each other's fixed port at once; netem delays
- * each direction 200 ms so the SYNs cross.  Each side goes through
+ * each direction CROSS_DELAY so the SYNs cross.  Each side goes through
  * SYN-RECEIVED to ESTABLISHED, and data flows both ways.
  */
+/*
+ * Each side is in SYN-RECEIVED for one such delay, from the peer's SYN
+ * to its SYN,ACK, and the test must see it there by polling the conns
+ * files: 200 ms proved too short on the debug kernel with the host's two
+ * CPUs busy.  400 ms keeps the round trip (800 ms) under the initial
+ * RTO of 1 s, so no SYN is resent meanwhile.
+ */
+#define CROSS_DELAY	"400ms"
+
 TEST_F_TIMEOUT(hs, simultaneous_open, 60)
 {
 	bool seen_a = false, seen_b = false;
@@ -266,8 +275,8 @@ TEST_F_TIMEOUT(hs, simultaneous_open, 60)
 	int fa, fb, ra, rb;
 	char buf[8];
 
-	ASSERT_EQ(0, netem_set(NULL, "veth-a", "delay 200ms"));
-	ASSERT_EQ(0, netem_set(PEER_NS, "veth-b", "delay 200ms"));
+	ASSERT_EQ(0, netem_set(NULL, "veth-a", "delay " CROSS_DELAY));
+	ASSERT_EQ(0, netem_set(PEER_NS, "veth-b", "delay " CROSS_DELAY));
 	fa = conn_socket(NULL);
 	fb = conn_socket(PEER_NS);
 	ASSERT_LE(0, fa);
