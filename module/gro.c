@@ -122,8 +122,9 @@ static int gro_append(struct sk_buff *p, struct sk_buff *skb)
 	struct sk_buff *last = NAPI_GRO_CB(p)->last;
 	unsigned int truesize;
 
+	/* A segment with a frag_list of its own would nest lists. */
 	if (p->len + len >= limit || p->pp_recycle != skb->pp_recycle ||
-	    skb_zcopy(p) || skb_zcopy(skb))
+	    skb_zcopy(p) || skb_zcopy(skb) || skb_has_frag_list(skb))
 		return -E2BIG;
 	if (skb_headlen(skb) <= hdrs &&
 	    skb_shinfo(last)->nr_frags + skb_shinfo(skb)->nr_frags <=
