@@ -15,7 +15,7 @@
 #include "stats.h"
 #include "tcpalt.h"
 
-#define DUPACK_THRESHOLD	3
+#define DUPACK_THRESHOLD	TCPALT_DUPACK_THRESHOLD
 
 static void ack_rtt(struct tcpalt_sock *tp, u32 ack)
 {

@@ -255,6 +255,8 @@ static inline void tcpalt_cb_hdr(const struct sk_buff *skb,
 #define TCPALT_DEFAULT_MSS	536	/* RFC 9293 3.7.1 without an option */
 #define TCPALT_MIN_MSS		88	/* Linux's TCP_MIN_MSS */
 #define TCPALT_INIT_CWND	10	/* segments, RFC 6928 */
+/* Duplicate ACKs that start fast retransmit (RFC 5681 3.2). */
+#define TCPALT_DUPACK_THRESHOLD	3
 
 static inline u32 tcpalt_in_flight(const struct tcpalt_sock *tp)
 {

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Socket options at the socket's own protocol level, with TCP's numbers,
- * ranges and errno values; every other level goes to the generic IP code.
+ * ranges and errno values, and the same at TCP's level (IPPROTO_TCP), so
+ * that a program written for TCP sets them unchanged; there TCP_INFO
+ * answers with struct tcp_info.  Every other level goes to the generic
+ * IP code.
  */
+#include <linux/tcp.h>
 #include <linux/uaccess.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/sock.h>
 
@@ -78,12 +83,18 @@ static int set_int_opt(struct sock *sk, int optname, int val)
 	}
 }
 
+/* The socket's own level, or TCP's with the same numbers. */
+static bool own_level(const struct sock *sk, int level)
+{
+	return level == sk->sk_protocol || level == SOL_TCP;
+}
+
 int tcpalt_setsockopt(struct sock *sk, int level, int optname,
 		      sockptr_t optval, unsigned int optlen)
 {
 	int val, err;
 
-	if (level != sk->sk_protocol)
+	if (!own_level(sk, level))
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (optname == TCPALT_INFO)
 		return -ENOPROTOOPT;
@@ -129,6 +140,92 @@ static void fill_info(struct sock *sk, struct tcpalt_info *info)
 	info->tcpi_bytes_received = tp->bytes_received;
 }
 
+/* The fields of struct tcp_info that struct tcpalt_info has not. */
+static void fill_tcp_info_more(struct sock *sk, struct tcp_info *ti)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 now = jiffies;
+	struct dst_entry *dst;
+
+	ti->tcpi_ca_state = tp->in_recovery ? TCP_CA_Recovery : TCP_CA_Open;
+	ti->tcpi_probes = tp->ka_probes_out;
+	if (tp->mss)
+		ti->tcpi_sacked = DIV_ROUND_UP(tp->sacked_bytes, tp->mss);
+	ti->tcpi_last_data_sent = jiffies_to_msecs(now - tp->snd_stamp);
+	ti->tcpi_last_data_recv = jiffies_to_msecs(now - tp->rcv_stamp);
+	ti->tcpi_last_ack_recv = jiffies_to_msecs(now - (u32)tp->rcv_tstamp);
+	dst = __sk_dst_get(sk);
+	if (dst)
+		ti->tcpi_pmtu = dst_mtu(dst);
+	ti->tcpi_reordering = TCPALT_DUPACK_THRESHOLD;
+	ti->tcpi_rcv_rtt = tp->rcv_rtt_us;
+	ti->tcpi_rcv_space = tp->rcvq_space;
+}
+
+/*
+ * TCP_INFO: struct tcp_info with what tcpalt keeps, in TCP's units (the
+ * same as struct tcpalt_info's), and zero for what it does not.
+ */
+static void fill_tcp_info(struct sock *sk, struct tcp_info *ti)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct tcpalt_info info;
+
+	/* The uapi took TCP's numbers and bits for these. */
+	BUILD_BUG_ON(TCP_INFO != TCPALT_INFO);
+	BUILD_BUG_ON(TCPI_OPT_TIMESTAMPS != TCPALT_INFO_OPT_TIMESTAMPS);
+	BUILD_BUG_ON(TCPI_OPT_SACK != TCPALT_INFO_OPT_SACK);
+	BUILD_BUG_ON(TCPI_OPT_WSCALE != TCPALT_INFO_OPT_WSCALE);
+	fill_info(sk, &info);
+	memset(ti, 0, sizeof(*ti));
+	ti->tcpi_state = info.tcpi_state;
+	ti->tcpi_retransmits = info.tcpi_retransmits;
+	ti->tcpi_options = info.tcpi_options;	/* TCPI_OPT_*'s bits */
+	ti->tcpi_snd_wscale = info.tcpi_snd_wscale;
+	ti->tcpi_rcv_wscale = info.tcpi_rcv_wscale;
+	ti->tcpi_rto = info.tcpi_rto;
+	ti->tcpi_snd_mss = info.tcpi_snd_mss;
+	ti->tcpi_rcv_mss = info.tcpi_rcv_mss;
+	if (tp->mss)
+		ti->tcpi_unacked = DIV_ROUND_UP(tp->snd_max - tp->snd_una,
+						tp->mss);
+	ti->tcpi_rtt = info.tcpi_rtt;
+	ti->tcpi_rttvar = info.tcpi_rttvar;
+	ti->tcpi_snd_ssthresh = info.tcpi_snd_ssthresh;
+	ti->tcpi_snd_cwnd = info.tcpi_snd_cwnd;
+	ti->tcpi_advmss = tp->rcv_mss;
+	ti->tcpi_total_retrans = info.tcpi_total_retrans;
+	ti->tcpi_bytes_acked = info.tcpi_bytes_acked;
+	ti->tcpi_bytes_received = info.tcpi_bytes_received;
+	ti->tcpi_snd_wnd = info.tcpi_snd_wnd;
+	fill_tcp_info_more(sk, ti);
+}
+
+/* The info structure of the level asked, a prefix if len is short. */
+static int get_info(struct sock *sk, int level, char __user *optval,
+		    int __user *optlen, int len)
+{
+	union {
+		struct tcpalt_info alt;
+		struct tcp_info tcp;
+	} u;
+	int size;
+
+	lock_sock(sk);
+	if (level == SOL_TCP) {
+		fill_tcp_info(sk, &u.tcp);
+		size = sizeof(u.tcp);
+	} else {
+		fill_info(sk, &u.alt);
+		size = sizeof(u.alt);
+	}
+	release_sock(sk);
+	len = min(len, size);
+	if (put_user(len, optlen) || copy_to_user(optval, &u, len))
+		return -EFAULT;
+	return 0;
+}
+
 /* TCP_MAXSEG reads the MSS in use, or what the user asked, or 536. */
 static int get_int_opt(struct sock *sk, int optname, int *val)
 {
@@ -171,24 +268,17 @@ static int get_int_opt(struct sock *sk, int optname, int *val)
 int tcpalt_getsockopt(struct sock *sk, int level, int optname,
 		      char __user *optval, int __user *optlen)
 {
-	struct tcpalt_info info;
 	int len, val, err;
 
-	if (level != sk->sk_protocol)
+	if (!own_level(sk, level))
 		return ip_getsockopt(sk, level, optname, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == TCPALT_INFO)
+		return get_info(sk, level, optval, optlen, len);
 	lock_sock(sk);
-	if (optname == TCPALT_INFO) {
-		fill_info(sk, &info);
-		release_sock(sk);
-		len = min_t(int, len, sizeof(info));
-		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
-			return -EFAULT;
-		return 0;
-	}
 	err = get_int_opt(sk, optname, &val);
 	release_sock(sk);
 	if (err)

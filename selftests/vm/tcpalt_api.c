@@ -410,6 +410,72 @@ TEST_F(api, info_short_buffer)
 	EXPECT_EQ(1, buf[0]);	/* tcpi_state comes first in both */
 }
 
+/*
+ * TCP's level on a tcpalt socket: every option tcpalt has is set and read
+ * there with TCP's numbers, as at the socket's own level and the same
+ * value seen from either; bad values get the same errnos; an option
+ * only TCP has gets ENOPROTOOPT; TCP_INFO gives struct tcp_info.  Under
+ * TCP both levels are TCP's, and the same checks hold.
+ */
+TEST_F(api, tcp_level_options)
+{
+	static const struct { int name, val; } opts[] = {
+		{ TCP_NODELAY, 1 }, { TCP_MAXSEG, 1200 },
+		{ TCP_KEEPIDLE, 77 }, { TCP_KEEPINTVL, 9 },
+		{ TCP_KEEPCNT, 4 }, { TCP_SYNCNT, 3 }, { TCP_LINGER2, 30 },
+		{ TCP_USER_TIMEOUT, 5000 },
+	};
+	int p = test_proto(), i;
+	struct tcp_info ti;
+	socklen_t len;
+
+	self->cli = conn_socket(NULL);
+	ASSERT_LE(0, self->cli);
+	for (i = 0; i < (int)(sizeof(opts) / sizeof(opts[0])); i++) {
+		EXPECT_EQ(0, set_int(self->cli, IPPROTO_TCP, opts[i].name,
+				     opts[i].val));
+		EXPECT_EQ(opts[i].val, int_opt(self->cli, p, opts[i].name));
+		EXPECT_EQ(opts[i].val, int_opt(self->cli, IPPROTO_TCP,
+					       opts[i].name));
+	}
+	EXPECT_EQ(0, set_int(self->cli, p, TCP_KEEPCNT, 7));
+	EXPECT_EQ(7, int_opt(self->cli, IPPROTO_TCP, TCP_KEEPCNT));
+	EXPECT_EQ(-EINVAL, set_int(self->cli, IPPROTO_TCP, TCP_MAXSEG, 10));
+	EXPECT_EQ(-EINVAL, set_int(self->cli, IPPROTO_TCP, TCP_KEEPCNT, 0));
+	EXPECT_EQ(7, int_opt(self->cli, IPPROTO_TCP, TCP_KEEPCNT));
+	EXPECT_EQ(-ENOPROTOOPT, set_int(self->cli, IPPROTO_TCP, 999, 1));
+	if (!proto_is_tcp()) {
+		EXPECT_EQ(-ENOPROTOOPT, set_int(self->cli, IPPROTO_TCP,
+						TCP_CONGESTION, 1));
+		EXPECT_EQ(-ENOPROTOOPT, int_opt(self->cli, IPPROTO_TCP,
+						TCP_CONGESTION));
+	}
+	close(self->cli);
+
+	ASSERT_EQ(0, conn_pair(PORT, &self->cli, &self->srv));
+	len = sizeof(ti);
+	memset(&ti, 0xff, sizeof(ti));
+	ASSERT_EQ(0, getsockopt(self->cli, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(sizeof(ti), len);
+	EXPECT_EQ(1, ti.tcpi_state);	/* TCP_ESTABLISHED */
+	EXPECT_EQ((u32)int_opt(self->cli, p, TCP_MAXSEG), ti.tcpi_snd_mss);
+	EXPECT_LT(0u, ti.tcpi_rto);
+	EXPECT_LT(0u, ti.tcpi_rcv_mss);
+	EXPECT_LT(0u, ti.tcpi_snd_cwnd);
+	EXPECT_EQ(TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE,
+		  ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+				     TCPI_OPT_WSCALE));
+	EXPECT_EQ(0u, ti.tcpi_unacked);
+	EXPECT_EQ(0u, ti.tcpi_bytes_received);
+	EXPECT_EQ(1500u, ti.tcpi_pmtu);		/* the veth's MTU */
+	EXPECT_EQ(3u, ti.tcpi_reordering);
+	EXPECT_EQ(0, ti.tcpi_ca_state);		/* TCP_CA_Open */
+	/* A short buffer: the first bytes only, as TCP gives. */
+	len = 1;
+	ASSERT_EQ(0, getsockopt(self->cli, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	EXPECT_EQ(1u, len);
+}
+
 /* Bad values and lengths get TCP's errnos. */
 TEST_F(api, bad_option_values)
 {
