@@ -12,6 +12,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
+#include "core/options.h"
 #include "core/rto.h"
 #include "core/segment.h"
 #include "core/state.h"
@@ -219,6 +220,12 @@ struct tcpalt_skb_cb {
 
 #define TCPALT_SKB_CB(skb) ((struct tcpalt_skb_cb *)&((skb)->cb[0]))
 
+/* The MSS a SYN or SYN,ACK in the cb announced (core/options.h). */
+static inline u16 tcpalt_cb_peer_mss(const struct tcpalt_skb_cb *cb)
+{
+	return tcpalt_peer_mss(cb->has_mss, cb->mss);
+}
+
 /*
  * The header of a segment the receive path has parsed into the cb and
  * pulled to its data: ports from the transport header, the rest from the
@@ -249,7 +256,6 @@ static inline void tcpalt_cb_hdr(const struct sk_buff *skb,
 
 /* Linux's TCP_TIMEOUT_MIN and delayed-ACK bounds. */
 #define TCPALT_DELACK_MIN	(HZ / 25)
-#define TCPALT_DEFAULT_MSS	536	/* RFC 9293 3.7.1 without an option */
 #define TCPALT_MIN_MSS		88	/* Linux's TCP_MIN_MSS */
 #define TCPALT_INIT_CWND	10	/* segments, RFC 6928 */
 

@@ -36,8 +36,7 @@ static bool rcv_synack(struct sock *sk, struct sk_buff *skb)
 
 	tp->irs = cb->seq;
 	rcv_syn_options(sk, cb);
-	tcpalt_init_sequence(sk, cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS,
-			     cb);
+	tcpalt_init_sequence(sk, tcpalt_cb_peer_mss(cb), cb);
 	tcpalt_rtx_stop(sk);
 	return tcpalt_sm_event(sk, skb, TCPALT_EV_SYNACK);
 }
@@ -57,7 +56,7 @@ static void rcv_crossed_syn(struct sock *sk, struct sk_buff *skb)
 	WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
 	tp->rcv_wup = tp->rcv_nxt;
 	rcv_syn_options(sk, cb);
-	tp->mss_offer = cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS;
+	tp->mss_offer = tcpalt_cb_peer_mss(cb);
 	tp->snd_wnd = cb->window;
 	tp->snd_wl1 = cb->seq;
 	tcpalt_sm_event(sk, skb, TCPALT_EV_SYN);
@@ -217,8 +216,7 @@ int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (sk->sk_state == TCP_SYN_RECV && (cb->flags & TCPALT_ACK) &&
 		    tcpalt_ack_acceptable(cb->ack, tp->snd_una, tp->snd_max)) {
 			/* Figure 7: the crossing SYN,ACK. */
-			tcpalt_init_sequence(sk, cb->has_mss ? cb->mss :
-					     TCPALT_DEFAULT_MSS, cb);
+			tcpalt_init_sequence(sk, tcpalt_cb_peer_mss(cb), cb);
 			tcpalt_rtx_stop(sk);
 			tcpalt_sm_event(sk, skb, TCPALT_EV_SYNACK);
 			return false;

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the peer's SYN options bind us to, against a raw peer in a: the
+ * MSS it announces bounds every segment we send to it, whatever the
+ * value (TCP's floor and the route bound it in turn).
+ *
+ * The module under test runs in namespace b; a is made quiet so it does
+ * not reset what b sends to the raw socket.  TCPALT_TEST_PROTO=6 runs
+ * the same tests against the kernel's TCP, which has the same rules
+ * (its counters where it has them).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "connlib.h"
+
+#define PORT_B		5100	/* b's listeners, one more per connection */
+#define PORT_A		6100	/* a raw "server" in a, likewise */
+#define RAW_PORT	40100	/* a raw "client" in a */
+#define CLI_PORT_B	41100	/* client sockets in b, likewise */
+#define RAW_ISS		0x1000u
+#define WAIT_MS		3000
+#define MTU		1500	/* veth's */
+#define MIN_SND_MSS	48	/* TCP's TCP_MIN_SND_MSS */
+#define DEFAULT_MSS	536	/* RFC 9293 3.7.1, and for an MSS of 0 */
+#define DATA_LEN	4000
+#define TS_OPTS_LEN	12	/* NOP, NOP, timestamps */
+
+FIXTURE(paws) {
+	struct raw_peer p;
+};
+
+FIXTURE_SETUP(paws)
+{
+	self->p.fd = -1;
+	ASSERT_EQ(0, topo_setup());
+	ASSERT_EQ(0, quiet_ns_a());
+}
+
+FIXTURE_TEARDOWN(paws)
+{
+	raw_peer_close(&self->p);
+	topo_teardown();
+}
+
+static void put32(u8 *b, u32 v)
+{
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+/* Waits for the next segment that carries the given flags exactly. */
+static int recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
+		      struct raw_seg *s)
+{
+	long long end = now_ms() + timeout_ms;
+	int n;
+
+	do {
+		n = raw_recv(p, end - now_ms(), s);
+		if (n != 1)
+			return n;
+	} while ((s->hdr.flags & ~TCPALT_PSH) != flags);
+	return 1;
+}
+
+/* Ends the connection by hand: a RST at b's RCV.NXT. */
+static void raw_reset(struct raw_peer *p)
+{
+	raw_send(p, TCPALT_RST, p->snd_nxt, 0, NULL, 0);
+}
+
+/*
+ * b's segments as the wire carries them: with segmentation offloads
+ * off, veth hands the raw socket no super-segment, so the sizes the
+ * tests check are those of the segments on the path.
+ */
+static int wire_sized(void)
+{
+	const char *off = "gso off tso off tx-sctp-segmentation off";
+
+	return run("ip netns exec %s ethtool -K veth-b %s >/dev/null 2>&1",
+		   PEER_NS, off);
+}
+
+/* A SYN's or SYN,ACK's options: MSS, and timestamps if ts. */
+static size_t mss_opts(u8 *o, u16 mss, bool ts, u32 tsval, u32 tsecr)
+{
+	o[0] = TCPALT_OPT_MSS;
+	o[1] = TCPALT_OPT_MSS_LEN;
+	o[2] = mss >> 8;
+	o[3] = mss & 0xff;
+	if (!ts)
+		return 4;
+	o[4] = TCPALT_OPT_NOP;
+	o[5] = TCPALT_OPT_NOP;
+	o[6] = TCPALT_OPT_TS;
+	o[7] = TCPALT_OPT_TS_LEN;
+	put32(o + 8, tsval);
+	put32(o + 12, tsecr);
+	return 4 + TS_OPTS_LEN;
+}
+
+/*
+ * What a segment to a peer that announced mss may hold, data and
+ * options: the MSS counts data only (RFC 6691), 0 is taken as none
+ * (536), and below TCP's floor of 48 the floor holds.
+ */
+static unsigned int mss_bound(u16 mss)
+{
+	unsigned int m = mss ? mss : DEFAULT_MSS;
+
+	return m < MIN_SND_MSS ? MIN_SND_MSS : m;
+}
+
+/*
+ * The socket in b sends DATA_LEN bytes; the raw peer takes them,
+ * ACKing each segment, and checks every one against the path MTU and
+ * the announced MSS.  A connection whose segments outgrow the path
+ * stalls: the ones it sends with DF never arrive.
+ */
+static void data_within_mss(struct __test_metadata *_metadata,
+			    struct raw_peer *p, int fd, u16 mss)
+{
+	unsigned int bound = mss_bound(mss), biggest = 0, opt_len, payload;
+	u32 end = p->rcv_nxt + DATA_LEN;
+	static u8 buf[DATA_LEN];
+	struct raw_seg s;
+	size_t sent = 0;
+	ssize_t n;
+
+	memset(buf, 'm', sizeof(buf));
+	while (p->rcv_nxt != end) {
+		/* As much as the send buffer takes, between ACKs. */
+		if (sent < DATA_LEN) {
+			n = send(fd, buf, DATA_LEN - sent, MSG_DONTWAIT);
+			ASSERT_TRUE(n >= 0 || errno == EAGAIN);
+			if (n > 0)
+				sent += n;
+		}
+		ASSERT_EQ(1, raw_recv(p, WAIT_MS, &s))
+			TH_LOG("MSS %u: stalled %u bytes short", mss,
+			       end - p->rcv_nxt);
+		opt_len = s.hdr.doff - TCPALT_HDR_LEN;
+		payload = s.ip_len - 20 - s.hdr.doff;
+		if (!payload)
+			continue;
+		ASSERT_GE(MTU, s.ip_len) TH_LOG("MSS %u", mss);
+		ASSERT_GE(bound, payload + opt_len)
+			TH_LOG("MSS %u: %u bytes of data, %u of options",
+			       mss, payload, opt_len);
+		if (payload > biggest)
+			biggest = payload;
+		if (s.hdr.seq == p->rcv_nxt)
+			p->rcv_nxt += payload;
+		ASSERT_EQ(0, raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt,
+				      NULL, 0));
+	}
+	TH_LOG("MSS %u, timestamps %d: segments of up to %u bytes", mss,
+	       p->ts, biggest);
+	raw_reset(p);
+}
+
+static const u16 peer_mss[] = { 0, 1, 11, 12, 88, 536, 65535 };
+
+/* The peer's SYN to our listener announces mss. */
+static void mss_passive(struct __test_metadata *_metadata,
+			struct raw_peer *p, u16 mss, bool ts,
+			unsigned short port)
+{
+	u8 opts[4 + TS_OPTS_LEN];
+	struct raw_seg s;
+	size_t len;
+	int lfd, fd;
+
+	lfd = conn_listen(PEER_NS, ADDR_B, port, 8);
+	ASSERT_LE(0, lfd);
+	raw_peer_close(p);
+	ASSERT_EQ(0, raw_peer_open(p, RAW_PORT, port));
+	len = mss_opts(opts, mss, ts, p->ts_val, 0);
+	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN, RAW_ISS, 0, opts, len,
+				   NULL, 0));
+	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
+	EXPECT_EQ(ts, s.opts.has_ts);
+	p->snd_nxt = RAW_ISS + 1;
+	p->irs = s.hdr.seq;
+	p->rcv_nxt = s.hdr.seq + 1;
+	p->ts = s.opts.has_ts;
+	ASSERT_EQ(0, raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0));
+	fd = accept_wait(lfd, WAIT_MS);
+	ASSERT_LE(0, fd);
+	close(lfd);
+	data_within_mss(_metadata, p, fd, mss);
+	close(fd);
+}
+
+/* A blocking connect() in a thread, while the test plays the peer. */
+struct bg_connect {
+	pthread_t thread;
+	int fd;
+	unsigned short port;
+	int err;
+};
+
+static void *bg_connect_fn(void *arg)
+{
+	struct bg_connect *bg = arg;
+
+	bg->err = sock_connect(bg->fd, ADDR_A, bg->port);
+	return NULL;
+}
+
+static int bg_connect_start(struct bg_connect *bg, unsigned short lport,
+			    unsigned short port)
+{
+	struct timeval tv = { .tv_sec = 8 };
+
+	bg->fd = conn_socket(PEER_NS);
+	bg->port = port;
+	bg->err = 1;
+	if (bg->fd < 0 || sock_bind(bg->fd, ADDR_B, lport) ||
+	    setsockopt(bg->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+		return -1;
+	return pthread_create(&bg->thread, NULL, bg_connect_fn, bg) ? -1 : 0;
+}
+
+/* The peer's SYN,ACK to our connect() announces mss. */
+static void mss_active(struct __test_metadata *_metadata,
+		       struct raw_peer *p, u16 mss, bool ts, unsigned short i)
+{
+	u8 opts[4 + TS_OPTS_LEN];
+	struct bg_connect bg;
+	struct raw_seg syn, s;
+	size_t len;
+
+	raw_peer_close(p);
+	ASSERT_EQ(0, raw_peer_open(p, PORT_A + i, CLI_PORT_B + i));
+	ASSERT_EQ(0, bg_connect_start(&bg, CLI_PORT_B + i, PORT_A + i));
+	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
+	len = mss_opts(opts, mss, ts, p->ts_val, syn.opts.tsval);
+	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN | TCPALT_ACK, RAW_ISS,
+				   syn.hdr.seq + 1, opts, len, NULL, 0));
+	ASSERT_EQ(1, recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(0, pthread_join(bg.thread, NULL));
+	ASSERT_EQ(0, bg.err);
+	EXPECT_EQ(ts, s.opts.has_ts);
+	p->snd_nxt = RAW_ISS + 1;
+	p->irs = syn.hdr.seq;
+	p->rcv_nxt = syn.hdr.seq + 1;
+	p->ts = ts;
+	data_within_mss(_metadata, p, bg.fd, mss);
+	close(bg.fd);
+}
+
+/*
+ * MSS 0 to 11 with timestamps once wrapped the MSS to nearly 64 KiB;
+ * 12 and 88 gave segments larger than announced; 536 and 65535 are the
+ * controls (65535 bounded by the route).
+ */
+TEST_F_TIMEOUT(paws, peer_mss_in_syn, 600)
+{
+	unsigned short port = PORT_B;
+	size_t i;
+	int ts;
+
+	ASSERT_EQ(0, wire_sized());
+	for (ts = 0; ts <= 1; ts++)
+		for (i = 0; i < ARRAY_SIZE(peer_mss); i++)
+			mss_passive(_metadata, &self->p, peer_mss[i], ts,
+				    port++);
+}
+
+TEST_F_TIMEOUT(paws, peer_mss_in_synack, 600)
+{
+	unsigned short n = 0;
+	size_t i;
+	int ts;
+
+	ASSERT_EQ(0, wire_sized());
+	for (ts = 0; ts <= 1; ts++)
+		for (i = 0; i < ARRAY_SIZE(peer_mss); i++)
+			mss_active(_metadata, &self->p, peer_mss[i], ts, n++);
+}
+
+TEST_HARNESS_MAIN
