@@ -12,6 +12,7 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
+#include "core/accept.h"
 #include "core/options.h"
 #include "core/rto.h"
 #include "core/segment.h"
@@ -118,6 +119,7 @@ struct tcpalt_sock {
 					 * once it is being retransmitted
 					 */
 	u32 ts_recent;
+	u32 ts_recent_stamp;	/* tcpalt_seconds(): ts_recent was stored */
 	u32 ts_offset;
 
 	/* Retransmission and congestion control (RFC 5681, 6582). */
@@ -292,6 +294,19 @@ static inline bool tcpalt_writeable(const struct sock *sk)
 static inline u32 tcpalt_ts_clock(u32 offset)
 {
 	return (u32)ktime_to_ms(ktime_get()) + offset;
+}
+
+/* The seconds clock that dates TS.Recent for PAWS (core/accept.h). */
+static inline u32 tcpalt_seconds(void)
+{
+	return (u32)ktime_get_seconds();
+}
+
+/* Is the connection's TS.Recent still a basis for PAWS? */
+static inline bool tcpalt_paws_ok(const struct tcpalt_sock *tp)
+{
+	return tcpalt_paws_valid(tp->ts_recent, tp->ts_recent_stamp,
+				 tcpalt_seconds());
 }
 
 /* The clock as a connection's timestamps carry it. */

@@ -2,7 +2,9 @@
 /*
  * What the peer's SYN options bind us to, against a raw peer in a: the
  * MSS it announces bounds every segment we send to it, whatever the
- * value (TCP's floor and the route bound it in turn).
+ * value (TCP's floor and the route bound it in turn), and its timestamps
+ * are checked (RFC 7323): PAWS drops old duplicates on a connection and
+ * in TIME-WAIT but never a RST.
  *
  * The module under test runs in namespace b; a is made quiet so it does
  * not reset what b sends to the raw socket.  TCPALT_TEST_PROTO=6 runs
@@ -10,6 +12,7 @@
  * (its counters where it has them).
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -69,6 +72,32 @@ static int recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
 			return n;
 	} while ((s->hdr.flags & ~TCPALT_PSH) != flags);
 	return 1;
+}
+
+/* recv() of at most len bytes within timeout_ms; bytes or -errno. */
+static ssize_t recv_wait(int fd, void *buf, size_t len, int timeout_ms)
+{
+	ssize_t n;
+
+	if (wait_fd(fd, POLLIN, timeout_ms) <= 0)
+		return -ETIMEDOUT;
+	n = recv(fd, buf, len, MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
+/* recv() of exactly len bytes, each within timeout_ms; 0 or -1. */
+static int recv_all(int fd, u8 *buf, size_t len, int timeout_ms)
+{
+	ssize_t n;
+
+	while (len) {
+		n = recv_wait(fd, buf, len, timeout_ms);
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /* Ends the connection by hand: a RST at b's RCV.NXT. */
@@ -287,6 +316,203 @@ TEST_F_TIMEOUT(paws, peer_mss_in_synack, 600)
 	for (ts = 0; ts <= 1; ts++)
 		for (i = 0; i < ARRAY_SIZE(peer_mss); i++)
 			mss_active(_metadata, &self->p, peer_mss[i], ts, n++);
+}
+
+/* A raw peer connected by hand to an accepted socket in b. */
+static int raw_established(struct raw_peer *p, u32 iss, int *fd)
+{
+	int lfd = conn_listen(PEER_NS, ADDR_B, PORT_B, 8);
+
+	if (lfd < 0 || raw_peer_open(p, RAW_PORT, PORT_B) ||
+	    raw_connect(p, iss, NULL))
+		return -1;
+	*fd = accept_wait(lfd, WAIT_MS);
+	close(lfd);
+	return *fd < 0 || !p->ts ? -1 : 0;
+}
+
+/* A segment at seq with TSval tsval, not the peer's clock; 0 or -1. */
+static int send_ts(struct raw_peer *p, u8 flags, u32 seq, u32 tsval,
+		   const void *data, size_t len)
+{
+	u8 ts[TS_OPTS_LEN] = { TCPALT_OPT_NOP, TCPALT_OPT_NOP, TCPALT_OPT_TS,
+			       TCPALT_OPT_TS_LEN };
+
+	put32(ts + 4, tsval);
+	put32(ts + 8, p->ts_recent);
+	return raw_send_opts(p, flags, seq, p->rcv_nxt, ts, sizeof(ts), data,
+			     len);
+}
+
+/* b's next pure ACK. */
+static int recv_ack(struct raw_peer *p, struct raw_seg *s)
+{
+	long long end = now_ms() + WAIT_MS;
+	int n;
+
+	do {
+		n = raw_recv(p, end - now_ms(), s);
+		if (n != 1)
+			return n;
+	} while (s->hdr.flags != TCPALT_ACK || s->data_len);
+	return 1;
+}
+
+/* Data sent by hand at snd_nxt, with the peer's clock, and ACKed. */
+static void send_acked(struct __test_metadata *_metadata, struct raw_peer *p,
+		       const void *data, size_t len)
+{
+	struct raw_seg s;
+
+	ASSERT_EQ(0, raw_send_data(p, data, len));
+	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(p->snd_nxt, s.hdr.ack);
+}
+
+/*
+ * RFC 7323 5.3 R1: in-window data whose TSval is older than TS.Recent is
+ * dropped and ACKed; the ACK still echoes TS.Recent, which did not move
+ * back.  The same bytes with a current TSval are taken.
+ */
+TEST_F_TIMEOUT(paws, old_timestamp_dropped_and_acked, 60)
+{
+	struct raw_peer *p = &self->p;
+	long long paws;
+	struct raw_seg s;
+	char buf[16];
+	int fd;
+
+	ASSERT_EQ(0, raw_established(p, RAW_ISS, &fd));
+	send_acked(_metadata, p, "good", 4);
+	ASSERT_EQ(4, recv_wait(fd, buf, sizeof(buf), WAIT_MS));
+	paws = proto_stat(PEER_NS, "PAWSEstab");
+
+	ASSERT_EQ(0, send_ts(p, TCPALT_ACK | TCPALT_PSH, p->snd_nxt,
+			     p->ts_val - 1000, "OLD!", 4));
+	ASSERT_EQ(1, recv_ack(p, &s));
+	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
+	EXPECT_TRUE(s.opts.has_ts);
+	EXPECT_EQ(p->ts_val, s.opts.tsecr);
+	EXPECT_EQ(-ETIMEDOUT, recv_wait(fd, buf, sizeof(buf), 300));
+	if (paws >= 0)
+		EXPECT_EQ(paws + 1, proto_stat(PEER_NS, "PAWSEstab"));
+
+	send_acked(_metadata, p, "new!", 4);
+	ASSERT_EQ(4, recv_wait(fd, buf, sizeof(buf), WAIT_MS));
+	EXPECT_EQ(0, memcmp(buf, "new!", 4));
+	raw_reset(p);
+	close(fd);
+}
+
+/* R1 exempts a RST: at RCV.NXT it resets, however old its TSval. */
+TEST_F_TIMEOUT(paws, rst_with_old_timestamp_resets, 60)
+{
+	struct raw_peer *p = &self->p;
+	char buf[8];
+	int fd, ev;
+
+	ASSERT_EQ(0, raw_established(p, RAW_ISS, &fd));
+	send_acked(_metadata, p, "good", 4);
+	ASSERT_EQ(4, recv_wait(fd, buf, sizeof(buf), WAIT_MS));
+	ASSERT_EQ(0, send_ts(p, TCPALT_RST, p->snd_nxt, p->ts_val - 1000,
+			     NULL, 0));
+	ev = wait_fd(fd, POLLIN, WAIT_MS);
+	EXPECT_TRUE(ev > 0 && (ev & POLLERR)) TH_LOG("revents %#x", ev);
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ECONNRESET, errno);
+	close(fd);
+}
+
+/*
+ * The case PAWS is for (RFC 7323 5.3): the sequence space wrapped, and a
+ * segment delayed since the last time round arrives with a sequence
+ * number that fits the window again.  Its TSval is from back then.  The
+ * connection here starts just below 2^32, so its numbers have wrapped
+ * when the duplicate (the first segment's bytes and TSval) arrives
+ * ahead of RCV.NXT, where it would have waited out of order.
+ */
+TEST_F_TIMEOUT(paws, wrapped_sequence_replay_rejected, 60)
+{
+	struct raw_peer *p = &self->p;
+	static u8 old[1000], fresh[2000], got[2000];
+	long long paws, ofo;
+	struct raw_seg s;
+	u32 old_tsval;
+	int fd;
+
+	memset(old, 'o', sizeof(old));
+	memset(fresh, 'f', sizeof(fresh));
+	ASSERT_EQ(0, raw_established(p, 0xffffffffu - 1500, &fd));
+	send_acked(_metadata, p, old, sizeof(old));
+	old_tsval = p->ts_val;
+	send_acked(_metadata, p, old, sizeof(old));
+	ASSERT_GT(0x10000000u, p->snd_nxt);	/* past 2^32 */
+	ASSERT_EQ(0, recv_all(fd, got, 2 * sizeof(old), WAIT_MS));
+	paws = proto_stat(PEER_NS, "PAWSEstab");
+	ofo = proto_stat(PEER_NS, "OfoQueue");
+
+	ASSERT_EQ(0, send_ts(p, TCPALT_ACK | TCPALT_PSH, p->snd_nxt + 1000,
+			     old_tsval, old, sizeof(old)));
+	ASSERT_EQ(1, recv_ack(p, &s));
+	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
+	if (paws >= 0)
+		EXPECT_EQ(paws + 1, proto_stat(PEER_NS, "PAWSEstab"));
+	if (ofo >= 0)
+		EXPECT_EQ(ofo, proto_stat(PEER_NS, "OfoQueue"));
+
+	/* The bytes that belong there come, and only they are read. */
+	send_acked(_metadata, p, fresh, 1000);
+	send_acked(_metadata, p, fresh + 1000, 1000);
+	ASSERT_EQ(0, recv_all(fd, got, sizeof(fresh), WAIT_MS));
+	EXPECT_EQ(0, memcmp(got, fresh, sizeof(fresh)));
+	raw_reset(p);
+	close(fd);
+}
+
+/*
+ * In TIME-WAIT: the peer's FIN again, with a TSval older than the last
+ * one, is an old duplicate.  It gets the entry's ACK but does not
+ * restart 2*MSL; the same FIN with a current TSval does.  (A restart
+ * copies the entry at most once a second, hence the wait.)
+ */
+TEST_F_TIMEOUT(paws, timewait_old_timestamp_no_restart, 60)
+{
+	struct raw_peer *p = &self->p;
+	char local[32], remote[32];
+	long long restarts, paws;
+	struct raw_seg s;
+	int fd;
+
+	ASSERT_EQ(0, raw_established(p, RAW_ISS, &fd));
+	addr_port(local, sizeof(local), ADDR_B, PORT_B);
+	addr_port(remote, sizeof(remote), ADDR_A, RAW_PORT);
+	close(fd);
+	ASSERT_EQ(1, recv_flags(p, TCPALT_FIN | TCPALT_ACK, WAIT_MS, &s));
+	p->rcv_nxt = s.hdr.seq + 1;
+	ASSERT_EQ(0, raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt,
+			      p->rcv_nxt, NULL, 0));
+	p->snd_nxt++;
+	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, conns_wait(PEER_NS, local, remote, "TIME-WAIT", 1,
+				WAIT_MS, NULL));
+	usleep(1100 * 1000);
+	restarts = proto_stat(PEER_NS, "TimeWaitRestarts");
+	paws = proto_stat(PEER_NS, "PAWSTimewait");
+
+	ASSERT_EQ(0, send_ts(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt - 1,
+			     p->ts_val - 1000, NULL, 0));
+	ASSERT_EQ(1, recv_ack(p, &s));
+	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
+	if (restarts >= 0)
+		EXPECT_EQ(restarts, proto_stat(PEER_NS, "TimeWaitRestarts"));
+	if (paws >= 0)
+		EXPECT_EQ(paws + 1, proto_stat(PEER_NS, "PAWSTimewait"));
+
+	ASSERT_EQ(0, raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt - 1,
+			      p->rcv_nxt, NULL, 0));
+	ASSERT_EQ(1, recv_ack(p, &s));
+	if (restarts >= 0)
+		EXPECT_EQ(restarts + 1, proto_stat(PEER_NS, "TimeWaitRestarts"));
 }
 
 TEST_HARNESS_MAIN
