@@ -4,7 +4,8 @@
  * MSS it announces bounds every segment we send to it, whatever the
  * value (TCP's floor and the route bound it in turn), and its timestamps
  * are checked (RFC 7323): PAWS drops old duplicates on a connection and
- * in TIME-WAIT but never a RST.
+ * in TIME-WAIT but never a RST, and an ACK's TSecr measures the RTT
+ * where Karn's rule leaves no other sample.
  *
  * The module under test runs in namespace b; a is made quiet so it does
  * not reset what b sends to the raw socket.  TCPALT_TEST_PROTO=6 runs
@@ -513,6 +514,82 @@ TEST_F_TIMEOUT(paws, timewait_old_timestamp_no_restart, 60)
 	ASSERT_EQ(1, recv_ack(p, &s));
 	if (restarts >= 0)
 		EXPECT_EQ(restarts + 1, proto_stat(PEER_NS, "TimeWaitRestarts"));
+}
+
+/* b's next segment with data. */
+static int recv_data(struct raw_peer *p, struct raw_seg *s)
+{
+	long long end = now_ms() + WAIT_MS;
+	int n;
+
+	do {
+		n = raw_recv(p, end - now_ms(), s);
+		if (n != 1)
+			return n;
+	} while (!s->data_len);
+	return 1;
+}
+
+/* tcpi_rtt and tcpi_total_retrans of a connection; 0 or -1. */
+static int conn_rtt(int fd, unsigned int *rtt_us, unsigned int *retrans)
+{
+	struct tcpalt_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, IPPROTO_TCPALT, TCPALT_INFO, &info, &len))
+		return -1;
+	*rtt_us = info.tcpi_rtt;
+	*retrans = info.tcpi_total_retrans;
+	return 0;
+}
+
+/*
+ * RFC 7323 section 4: the peer ACKs only the retransmission of our data,
+ * its ACK delayed 100 ms by netem.  Karn's rule takes no sample from it;
+ * its TSecr, the TSval of the retransmission, measures the 100 ms.  It
+ * is the connection's first sample (the handshake gives none), so the
+ * smoothed RTT is that sample.  Tolerance: at least 100 ms, as netem
+ * delays no less and a difference of millisecond clock readings 100 ms
+ * or more apart is at least 100; at most 900 ms more, for an emulated
+ * VM that may hold the ACK's softirq off a CPU, which still tells a
+ * sample from none (0).  Not for TCP, whose handshake gives a sample.
+ */
+TEST_F_TIMEOUT(paws, rtt_from_tsecr_of_retransmission, 60)
+{
+	struct raw_peer *p = &self->p;
+	unsigned int rtt = 0, retrans = 0;
+	struct raw_seg first, again;
+	static u8 buf[1000];
+	long long end;
+	int fd;
+
+	if (proto_is_tcp())
+		SKIP(return, "TCP samples the RTT at the handshake");
+	ASSERT_EQ(0, raw_established(p, RAW_ISS, &fd));
+	ASSERT_EQ(0, netem_set(NULL, "veth-a", "delay 100ms"));
+	ASSERT_EQ(sizeof(buf), send(fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(1, recv_data(p, &first));
+	ASSERT_EQ(sizeof(buf), first.data_len);
+	ASSERT_EQ(1, recv_data(p, &again));
+	ASSERT_EQ(first.hdr.seq, again.hdr.seq);
+	ASSERT_NE(first.opts.tsval, again.opts.tsval);
+	ASSERT_EQ(0, conn_rtt(fd, &rtt, &retrans));
+	EXPECT_EQ(0, rtt);	/* no sample yet */
+
+	p->rcv_nxt = again.hdr.seq + again.data_len;
+	ASSERT_EQ(0, raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0));
+	end = now_ms() + WAIT_MS;
+	do {
+		usleep(20 * 1000);
+		ASSERT_EQ(0, conn_rtt(fd, &rtt, &retrans));
+	} while (!rtt && now_ms() < end);
+	TH_LOG("rtt %u us after %u retransmissions", rtt, retrans);
+	EXPECT_LE(1, retrans);
+	EXPECT_LE(100000, rtt);
+	EXPECT_GT(1000000, rtt);
+	netem_clear(NULL, "veth-a");
+	raw_reset(p);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
