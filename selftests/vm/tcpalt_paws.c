@@ -446,6 +446,7 @@ TEST_F_TIMEOUT(paws, wrapped_sequence_replay_rejected, 60)
 	ASSERT_EQ(0, raw_established(p, 0xffffffffu - 1500, &fd));
 	send_acked(_metadata, p, old, sizeof(old));
 	old_tsval = p->ts_val;
+	p->ts_val += 1000;	/* the peer's clock, a wrap later */
 	send_acked(_metadata, p, old, sizeof(old));
 	ASSERT_GT(0x10000000u, p->snd_nxt);	/* past 2^32 */
 	ASSERT_EQ(0, recv_all(fd, got, 2 * sizeof(old), WAIT_MS));
