@@ -43,6 +43,7 @@ static void child_setup(struct sock *child, struct sock *sk,
 		tp->rcv_wscale = 0;
 	tp->ts_ok = req->ts_ok;
 	tp->ts_recent = req->ts_recent;
+	tp->ts_recent_stamp = tcpalt_seconds();
 	tp->ts_offset = tcpalt_ts_offset(req->laddr, req->raddr);
 	tp->sack_ok = req->sack_ok;
 	tcpalt_init_sequence(child, req->peer_mss, TCPALT_SKB_CB(skb));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What an acceptable ACK does to the sender: the RTT sample (RFC 6298,
- * Karn's rule), the send window (RFC 9293 3.10.7.4), and NewReno
+ * Karn's rule, and RFC 7323's TSecr), the send window (RFC 9293 3.10.7.4), and NewReno
  * congestion control: slow start and congestion avoidance (RFC 5681),
  * fast retransmit and fast recovery with partial ACKs (RFC 6582).
  * All in bytes.
@@ -17,16 +17,38 @@
 
 #define DUPACK_THRESHOLD	TCPALT_DUPACK_THRESHOLD
 
-static void ack_rtt(struct tcpalt_sock *tp, u32 ack)
+/* Was the first segment this ACK acknowledges ever sent again? */
+static bool ack_covers_retransmitted(struct sock *sk)
 {
-	s64 us;
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 
-	if (!tp->rtt_timing || seq_before(ack, tp->rtt_seq))
-		return;
-	tp->rtt_timing = 0;
-	us = ktime_us_delta(ktime_get(), tp->rtt_start);
-	tcpalt_rto_sample(&tp->rto, tcpalt_rto_params(),
-			  clamp_t(s64, us, 1, U32_MAX));
+	return head && TCPALT_SKB_CB(head)->retransmitted;
+}
+
+/*
+ * An ACK of new data, before the write queue lets it go: the RTT sample,
+ * if it gives one.  The segment being timed gives one in microseconds
+ * when its ACK comes; a retransmission stops that timing, since its ACK
+ * would not say which transmission it answers (RFC 6298 section 3,
+ * Karn's rule).  An ACK of retransmitted data says it with timestamps:
+ * its TSecr echoes the TSval of the transmission it answers (RFC 7323
+ * section 4), so the RTO goes on learning through retransmissions, in
+ * the timestamp clock's milliseconds, as Linux falls back to it.
+ */
+static void ack_rtt(struct sock *sk, const struct tcpalt_skb_cb *cb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 us = 0;
+
+	if (tp->rtt_timing && !seq_before(cb->ack, tp->rtt_seq)) {
+		tp->rtt_timing = 0;
+		us = clamp_t(s64, ktime_us_delta(ktime_get(), tp->rtt_start),
+			     1, U32_MAX);
+	} else if (tp->ts_ok && cb->has_ts && ack_covers_retransmitted(sk)) {
+		us = tcpalt_rtt_from_tsecr(tcpalt_ts_now(tp), cb->tsecr);
+	}
+	if (us)
+		tcpalt_rto_sample(&tp->rto, tcpalt_rto_params(), us);
 }
 
 /*
@@ -131,13 +153,14 @@ static void ack_in_recovery(struct sock *sk, u32 acked)
 	tp->cwnd = max_t(u32, tp->cwnd, tp->mss);
 }
 
-static void ack_new(struct sock *sk, u32 ack)
+static void ack_new(struct sock *sk, const struct tcpalt_skb_cb *cb)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	u32 prior_flight = tcpalt_in_flight(tp);
+	u32 ack = cb->ack;
 	u32 acked = ack - tp->snd_una;
 
-	ack_rtt(tp, ack);
+	ack_rtt(sk, cb);
 	WRITE_ONCE(tp->snd_una, ack);
 	if (seq_after(ack, tp->snd_nxt))
 		tp->snd_nxt = ack;	/* acks what a timeout made us resend */
@@ -200,7 +223,7 @@ void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
 	if (seq_after(cb->ack, tp->snd_una))
-		ack_new(sk, cb->ack);
+		ack_new(sk, cb);
 	else if (dup_candidate)
 		ack_dup(sk);
 	ack_window(sk, cb);

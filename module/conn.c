@@ -86,16 +86,15 @@ void tcpalt_child_init(struct sock *child, const struct sock *parent)
 
 /*
  * The MSS we send with: the peer's, bounded by ours (the route's, or the
- * user's) and less the timestamp option every segment then carries.
+ * user's), floored, and less the timestamp option every segment then
+ * carries (core/options.h).
  */
 static void tcpalt_set_mss(struct sock *sk, u16 peer_mss)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	u16 mss = min(peer_mss, tp->rcv_mss);
 
-	if (tp->ts_ok)
-		mss -= TCPALT_OPT_TS_LEN + 2;
-	tp->mss = max_t(u16, mss, TCPALT_MIN_MSS);
+	tp->mss = tcpalt_snd_mss(peer_mss, tp->rcv_mss,
+				 tp->ts_ok ? TCPALT_OPT_TS_LEN + 2 : 0);
 }
 
 /*

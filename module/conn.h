@@ -12,6 +12,8 @@
 #include <net/inet_sock.h>
 #include <net/sock.h>
 
+#include "core/accept.h"
+#include "core/options.h"
 #include "core/rto.h"
 #include "core/segment.h"
 #include "core/state.h"
@@ -120,6 +122,7 @@ struct tcpalt_sock {
 					 * once it is being retransmitted
 					 */
 	u32 ts_recent;
+	u32 ts_recent_stamp;	/* tcpalt_seconds(): ts_recent was stored */
 	u32 ts_offset;
 
 	/* Retransmission and congestion control (RFC 5681, 6582). */
@@ -222,6 +225,12 @@ struct tcpalt_skb_cb {
 
 #define TCPALT_SKB_CB(skb) ((struct tcpalt_skb_cb *)&((skb)->cb[0]))
 
+/* The MSS a SYN or SYN,ACK in the cb announced (core/options.h). */
+static inline u16 tcpalt_cb_peer_mss(const struct tcpalt_skb_cb *cb)
+{
+	return tcpalt_peer_mss(cb->has_mss, cb->mss);
+}
+
 /*
  * The header of a segment the receive path has parsed into the cb and
  * pulled to its data: ports from the transport header, the rest from the
@@ -252,7 +261,6 @@ static inline void tcpalt_cb_hdr(const struct sk_buff *skb,
 
 /* Linux's TCP_TIMEOUT_MIN and delayed-ACK bounds. */
 #define TCPALT_DELACK_MIN	(HZ / 25)
-#define TCPALT_DEFAULT_MSS	536	/* RFC 9293 3.7.1 without an option */
 #define TCPALT_MIN_MSS		88	/* Linux's TCP_MIN_MSS */
 #define TCPALT_INIT_CWND	10	/* segments, RFC 6928 */
 /* Duplicate ACKs that start fast retransmit (RFC 5681 3.2). */
@@ -291,6 +299,19 @@ static inline bool tcpalt_writeable(const struct sock *sk)
 static inline u32 tcpalt_ts_clock(u32 offset)
 {
 	return (u32)ktime_to_ms(ktime_get()) + offset;
+}
+
+/* The seconds clock that dates TS.Recent for PAWS (core/accept.h). */
+static inline u32 tcpalt_seconds(void)
+{
+	return (u32)ktime_get_seconds();
+}
+
+/* Is the connection's TS.Recent still a basis for PAWS? */
+static inline bool tcpalt_paws_ok(const struct tcpalt_sock *tp)
+{
+	return tcpalt_paws_valid(tp->ts_recent, tp->ts_recent_stamp,
+				 tcpalt_seconds());
 }
 
 /* The clock as a connection's timestamps carry it. */

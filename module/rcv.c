@@ -25,6 +25,7 @@ static void rcv_syn_options(struct sock *sk, const struct tcpalt_skb_cb *cb)
 		tp->rcv_wscale = 0;
 	tp->ts_ok = cb->has_ts;
 	tp->ts_recent = cb->tsval;
+	tp->ts_recent_stamp = tcpalt_seconds();
 	tp->sack_ok = cb->sack_ok;
 }
 
@@ -36,8 +37,7 @@ static bool rcv_synack(struct sock *sk, struct sk_buff *skb)
 
 	tp->irs = cb->seq;
 	rcv_syn_options(sk, cb);
-	tcpalt_init_sequence(sk, cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS,
-			     cb);
+	tcpalt_init_sequence(sk, tcpalt_cb_peer_mss(cb), cb);
 	tcpalt_rtx_stop(sk);
 	return tcpalt_sm_event(sk, skb, TCPALT_EV_SYNACK);
 }
@@ -57,7 +57,7 @@ static void rcv_crossed_syn(struct sock *sk, struct sk_buff *skb)
 	WRITE_ONCE(tp->copied_seq, tp->rcv_nxt);
 	tp->rcv_wup = tp->rcv_nxt;
 	rcv_syn_options(sk, cb);
-	tp->mss_offer = cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS;
+	tp->mss_offer = tcpalt_cb_peer_mss(cb);
 	tp->snd_wnd = cb->window;
 	tp->snd_wl1 = cb->seq;
 	tcpalt_sm_event(sk, skb, TCPALT_EV_SYN);
@@ -175,12 +175,40 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
-/* RFC 7323 section 4.3: the timestamp to echo is that of RCV.NXT. */
+/*
+ * RFC 7323 section 4.3: the timestamp to echo is that of the segment our
+ * last ACK answered (rcv_wup is RCV.NXT as that ACK carried it), and it
+ * only moves forward.
+ */
 static void rcv_timestamp(struct tcpalt_sock *tp,
 			  const struct tcpalt_skb_cb *cb)
 {
-	if (tp->ts_ok && cb->has_ts && !seq_after(cb->seq, tp->rcv_wup))
-		tp->ts_recent = cb->tsval;
+	if (!tp->ts_ok || !cb->has_ts ||
+	    !tcpalt_ts_recent_takes(cb->seq, tp->rcv_wup, cb->tsval,
+				    tp->ts_recent, tcpalt_paws_ok(tp)))
+		return;
+	tp->ts_recent = cb->tsval;
+	tp->ts_recent_stamp = tcpalt_seconds();
+}
+
+/*
+ * RFC 7323 section 5.3 R1, before the sequence number is looked at: a
+ * segment older than TS.Recent is a duplicate, from earlier in this
+ * connection or from before the sequence space wrapped, however well
+ * its sequence number fits the window.  It gets an ACK, as an
+ * unacceptable segment does, and is dropped.  Returns whether it was.
+ */
+static bool rcv_paws_reject(struct sock *sk, const struct tcpalt_skb_cb *cb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (!tp->ts_ok || !cb->has_ts ||
+	    !tcpalt_paws_reject(cb->tsval, tp->ts_recent, tcpalt_paws_ok(tp),
+				cb->flags & TCPALT_RST))
+		return false;
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_PAWS_ESTAB);
+	tcpalt_send_ack(sk);
+	return true;
 }
 
 /* Sixth to eighth: data and FIN, in the states that still receive. */
@@ -218,6 +246,8 @@ int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	enum tcpalt_seq_verdict v;
 
+	if (rcv_paws_reject(sk, cb))
+		return false;
 	v = tcpalt_check_seq(cb->seq, cb->end_seq - cb->seq, tp->rcv_nxt,
 			     rcv_wnd_left(tp));
 	if (v == TCPALT_SEQ_BAD) {
@@ -233,8 +263,7 @@ int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (sk->sk_state == TCP_SYN_RECV && (cb->flags & TCPALT_ACK) &&
 		    tcpalt_ack_acceptable(cb->ack, tp->snd_una, tp->snd_max)) {
 			/* Figure 7: the crossing SYN,ACK. */
-			tcpalt_init_sequence(sk, cb->has_mss ? cb->mss :
-					     TCPALT_DEFAULT_MSS, cb);
+			tcpalt_init_sequence(sk, tcpalt_cb_peer_mss(cb), cb);
 			tcpalt_rtx_stop(sk);
 			tcpalt_sm_event(sk, skb, TCPALT_EV_SYNACK);
 			return false;

@@ -64,7 +64,7 @@ void tcpalt_request_from_syn(struct sock *sk, struct tcpalt_request *req,
 	/* RFC 6191: above all the old incarnation may still have in flight. */
 	if (cb->isn && seq_before(req->iss, cb->isn))
 		req->iss = cb->isn;
-	req->peer_mss = cb->has_mss ? cb->mss : TCPALT_DEFAULT_MSS;
+	req->peer_mss = tcpalt_cb_peer_mss(cb);
 	/* The listener's option, set under its socket lock, not ours. */
 	req->rcv_mss = tcpalt_reply_mss(net, skb,
 					READ_ONCE(tcpalt_sk(sk)->user_mss));

@@ -53,6 +53,8 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_SYNCOOKIES_FAILED] = "SyncookiesFailed",
 	[TCPALT_STAT_REQUEST_TIMEOUTS] = "RequestTimeouts",
 	[TCPALT_STAT_RCV_COLLAPSED] = "RcvCollapsed",
+	[TCPALT_STAT_PAWS_ESTAB] = "PAWSEstab",
+	[TCPALT_STAT_PAWS_TIMEWAIT] = "PAWSTimewait",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -73,6 +73,7 @@ struct tcpalt_tw {
 	u32 start;			/* jiffies: 2*MSL runs from here */
 	u16 window;			/* the window field we send */
 	u8 ts_ok:1,
+	   paws:1,			/* ts_recent is valid for PAWS */
 	   reuse:1,			/* the socket had SO_REUSEADDR */
 	   shared:1,			/* its port was connect()'s */
 	   wscale:4;			/* of the window we advertise */
@@ -374,6 +375,11 @@ static void tw_fill(struct tcpalt_tw *tw, const struct sock *sk)
 	tw->rcv_nxt = tp->rcv_nxt;
 	tw->ts_ok = tp->ts_ok;
 	tw->ts_recent = tp->ts_recent;
+	/*
+	 * An entry lives far less than the 24 days TS.Recent stays valid
+	 * (RFC 7323 5.5), so whether it is can be settled now.
+	 */
+	tw->paws = tp->ts_ok && tcpalt_paws_ok(tp);
 	tw->ts_offset = tp->ts_offset;
 	tw->window = tw_window_field(tp);
 	tw->wscale = tp->wscale_ok ? tp->rcv_wscale : 0;
@@ -458,8 +464,10 @@ static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 	tw->dead = 0;
 	tw->start = (u32)jiffies;
 	if (tw->ts_ok && opts->has_ts &&
-	    !seq_before(opts->tsval, tw->ts_recent))
+	    !seq_before(opts->tsval, tw->ts_recent)) {
 		tw->ts_recent = opts->tsval;
+		tw->paws = !!tw->ts_recent;
+	}
 	if (!tw_chain_swap(old, tw)) {
 		kmem_cache_free(tw_cache, tw);
 		atomic_dec(&tn->tw_reaper.entries);
@@ -536,6 +544,16 @@ bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
 
 	if (hdr->flags & TCPALT_RST) {
 		tw_rcv_rst(tn, tw, hdr);
+		return true;
+	}
+	/*
+	 * RFC 7323 5.3 R1 holds in TIME-WAIT too: an old duplicate neither
+	 * restarts 2*MSL nor reopens the 4-tuple; it gets the entry's ACK.
+	 */
+	if (opts->has_ts && tcpalt_paws_reject(opts->tsval, tw->ts_recent,
+					       tw->paws, false)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_PAWS_TIMEWAIT);
+		tw_send_ack(net, tw, skb);
 		return true;
 	}
 	if ((hdr->flags & (TCPALT_SYN | TCPALT_ACK)) == TCPALT_SYN &&

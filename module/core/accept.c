@@ -90,6 +90,25 @@ bool tcpalt_tw_syn_reopens(u32 seg_seq, u32 rcv_nxt, bool ts_both,
 	return seq_after_eq(seg_seq, rcv_nxt);
 }
 
+bool tcpalt_paws_valid(u32 ts_recent, u32 stamp, u32 now)
+{
+	return ts_recent && now - stamp < TCPALT_PAWS_IDLE_SECS;
+}
+
+bool tcpalt_paws_reject(u32 tsval, u32 ts_recent, bool valid, bool rst)
+{
+	return valid && !rst &&
+	       (s32)(ts_recent - tsval) > TCPALT_PAWS_WINDOW;
+}
+
+bool tcpalt_ts_recent_takes(u32 seg_seq, u32 last_ack_sent, u32 tsval,
+			    u32 ts_recent, bool valid)
+{
+	if (seq_after(seg_seq, last_ack_sent))
+		return false;
+	return !valid || seq_after_eq(tsval, ts_recent);
+}
+
 void tcpalt_rst_reply(const struct tcpalt_hdr *in, u32 seg_len,
 		      struct tcpalt_hdr *out)
 {

@@ -87,6 +87,44 @@ bool tcpalt_tw_syn_reopens(u32 seg_seq, u32 rcv_nxt, bool ts_both,
 			   u32 tsval, u32 ts_recent);
 
 /*
+ * PAWS, RFC 7323 section 5.  TS.Recent older than this many seconds says
+ * nothing of the peer's clock any more (section 5.5: the clock may have
+ * wrapped its sign bit since), so it neither rejects nor holds back.
+ */
+#define TCPALT_PAWS_IDLE_SECS	(60 * 60 * 24 * 24)
+
+/*
+ * How far behind TS.Recent a TSval may lag and pass, Linux's
+ * TCP_PAWS_WINDOW: segments that crossed on the wire within one tick.
+ */
+#define TCPALT_PAWS_WINDOW	1
+
+/*
+ * Is TS.Recent, stored at stamp (in seconds, on any clock that now is
+ * read from), still a basis for PAWS?  It is until 24 days have passed,
+ * and never when it is 0, which some stacks send on a SYN before their
+ * clock starts (Linux ignores such a TS.Recent too).
+ */
+bool tcpalt_paws_valid(u32 ts_recent, u32 stamp, u32 now);
+
+/*
+ * Section 5.3 R1: a segment whose TSval is older than a valid TS.Recent
+ * is a duplicate, from this incarnation's past or a wrapped sequence
+ * space, and is not acceptable: ACK it and drop it.  A RST is exempt:
+ * its cleanup takes precedence over timestamps.
+ */
+bool tcpalt_paws_reject(u32 tsval, u32 ts_recent, bool valid, bool rst);
+
+/*
+ * Section 4.3: TS.Recent takes a segment's TSval only when the segment
+ * starts at or before the last ACK we sent (SEG.SEQ <= Last.ACK.sent),
+ * so it echoes the segment that ACK answered, and only forward
+ * (SEG.TSval >= TS.Recent), unless TS.Recent is no longer valid.
+ */
+bool tcpalt_ts_recent_takes(u32 seg_seq, u32 last_ack_sent, u32 tsval,
+			    u32 ts_recent, bool valid);
+
+/*
  * The RST answering a segment that has no connection, or an unacceptable
  * ACK before synchronization (RFC 9293 section 3.10.7.1): <SEQ=SEG.ACK>
  * if it carried an ACK, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.

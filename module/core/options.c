@@ -137,3 +137,18 @@ void tcpalt_build_seg_hdr(u8 *seg, const struct tcpalt_hdr *hdr,
 	else
 		tcpalt_build_opts(seg + TCPALT_HDR_LEN, o);
 }
+
+u16 tcpalt_peer_mss(bool has_mss, u16 mss)
+{
+	return has_mss && mss ? mss : TCPALT_DEFAULT_MSS;
+}
+
+u16 tcpalt_snd_mss(u16 peer_mss, u16 route_mss, u8 opt_len)
+{
+	u16 mss = peer_mss < route_mss ? peer_mss : route_mss;
+
+	if (mss < TCPALT_MIN_SND_MSS)
+		mss = TCPALT_MIN_SND_MSS;
+	/* opt_len is at most 40: never wraps. */
+	return mss - opt_len;
+}

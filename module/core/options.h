@@ -46,4 +46,30 @@ u8 tcpalt_seg_hdr_len(u8 flags, const struct tcpalt_opts *o);
 void tcpalt_build_seg_hdr(u8 *seg, const struct tcpalt_hdr *hdr,
 			  const struct tcpalt_opts *o);
 
+/* RFC 9293 3.7.1: the MSS assumed when a SYN carries none. */
+#define TCPALT_DEFAULT_MSS	536
+/*
+ * The smallest MSS a peer can make us send with, TCP's TCP_MIN_SND_MSS:
+ * 40 bytes of options and 8 of data.  Linux's floor, so a peer that
+ * announces less cannot make us send a segment per few bytes.
+ */
+#define TCPALT_MIN_SND_MSS	48
+
+/*
+ * The MSS a SYN or SYN,ACK announces (has_mss, mss as parsed): an MSS of
+ * 0 is taken as no option, as Linux takes it, since no segment could be
+ * sent within it.
+ */
+u16 tcpalt_peer_mss(bool has_mss, u16 mss);
+
+/*
+ * The payload of a full segment we send: the peer's MSS bounded by what
+ * the route allows (route_mss, our own announced MSS, never below
+ * TCPALT_MIN_SND_MSS), floored at TCPALT_MIN_SND_MSS, less opt_len bytes
+ * of options every segment carries, as TCP's tcp_mtu_to_mss() does.  The
+ * MSS counts data only (RFC 6691), so payload and options together stay
+ * within what the peer announced, unless that was below the floor.
+ */
+u16 tcpalt_snd_mss(u16 peer_mss, u16 route_mss, u8 opt_len);
+
 #endif /* _TCPALT_CORE_OPTIONS_H */

@@ -78,3 +78,12 @@ void tcpalt_rto_handshake_done(struct tcpalt_rto *r,
 	    p->initial_us < TCPALT_RTO_FALLBACK_US)
 		r->rto_us = rto_clamp(TCPALT_RTO_FALLBACK_US, p);
 }
+
+u32 tcpalt_rtt_from_tsecr(u32 ts_now, u32 tsecr)
+{
+	s32 ms = (s32)(ts_now - tsecr);
+
+	if (!tsecr || ms < 0 || ms >= TCPALT_RTO_LIMIT_US / 1000)
+		return 0;
+	return (ms ?: 1) * 1000U;
+}

@@ -75,6 +75,15 @@ static inline bool tcpalt_rtt_sample_valid(bool retransmitted, bool ts_echo)
 	return !retransmitted || ts_echo;
 }
 
+/*
+ * RFC 7323 section 4.1: the RTT an ACK's TSecr measures, in us, with
+ * ts_now the timestamp clock (ms) of the connection that sent the echoed
+ * TSval.  0 when it measures nothing: no echo (TSecr 0), or an echo from
+ * the future or beyond what the RTO arithmetic holds, which no TSval of
+ * ours can be.  Less than a tick counts as one, as Linux counts it.
+ */
+u32 tcpalt_rtt_from_tsecr(u32 ts_now, u32 tsecr);
+
 static inline bool tcpalt_rto_has_sample(const struct tcpalt_rto *r)
 {
 	return r->srtt8 != 0;

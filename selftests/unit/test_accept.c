@@ -285,4 +285,56 @@ TEST(rst_reply_to_syn)
 	EXPECT_EQ(10u, out.ack);
 }
 
+/* RFC 7323 5.3 R1, with TS.Recent 1000 and valid. */
+TEST(paws_rejects_older_tsval)
+{
+	EXPECT_TRUE(tcpalt_paws_reject(998, 1000, true, false));
+	EXPECT_TRUE(tcpalt_paws_reject(0, 1000, true, false));
+	/* Linux's replay window of one tick. */
+	EXPECT_FALSE(tcpalt_paws_reject(999, 1000, true, false));
+	EXPECT_FALSE(tcpalt_paws_reject(1000, 1000, true, false));
+	EXPECT_FALSE(tcpalt_paws_reject(1001, 1000, true, false));
+}
+
+/* Older and newer are modulo 2^32 (section 5.2). */
+TEST(paws_across_the_wrap)
+{
+	EXPECT_FALSE(tcpalt_paws_reject(5, 0xfffffff0u, true, false));
+	EXPECT_TRUE(tcpalt_paws_reject(0xfffffff0u, 5, true, false));
+	EXPECT_TRUE(tcpalt_paws_reject(0x80000010u, 5, true, false));
+}
+
+TEST(paws_exempts_rst_and_invalid_ts_recent)
+{
+	EXPECT_FALSE(tcpalt_paws_reject(1, 1000, true, true));
+	EXPECT_FALSE(tcpalt_paws_reject(1, 1000, false, false));
+}
+
+/* Section 5.5: 24 days idle and TS.Recent is no longer valid; 0 never is. */
+TEST(paws_valid_for_24_days)
+{
+	const u32 stamp = 0xfffff000u;	/* the seconds clock wraps too */
+
+	EXPECT_TRUE(tcpalt_paws_valid(1000, stamp, stamp));
+	EXPECT_TRUE(tcpalt_paws_valid(1000, stamp,
+				      stamp + TCPALT_PAWS_IDLE_SECS - 1));
+	EXPECT_FALSE(tcpalt_paws_valid(1000, stamp,
+				       stamp + TCPALT_PAWS_IDLE_SECS));
+	EXPECT_FALSE(tcpalt_paws_valid(0, stamp, stamp));
+}
+
+/* Section 4.3: SEG.SEQ <= Last.ACK.sent and SEG.TSval >= TS.Recent. */
+TEST(ts_recent_update_rule)
+{
+	EXPECT_TRUE(tcpalt_ts_recent_takes(100, 100, 1001, 1000, true));
+	EXPECT_TRUE(tcpalt_ts_recent_takes(50, 100, 1000, 1000, true));
+	/* Beyond the last ACK sent: a later segment's TSval. */
+	EXPECT_FALSE(tcpalt_ts_recent_takes(101, 100, 1001, 1000, true));
+	/* Never backwards, even within PAWS's window of one. */
+	EXPECT_FALSE(tcpalt_ts_recent_takes(100, 100, 999, 1000, true));
+	/* An invalid TS.Recent is replaced by any TSval. */
+	EXPECT_TRUE(tcpalt_ts_recent_takes(100, 100, 5, 1000, false));
+	EXPECT_FALSE(tcpalt_ts_recent_takes(101, 100, 5, 1000, false));
+}
+
 TEST_HARNESS_MAIN

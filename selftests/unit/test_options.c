@@ -279,4 +279,50 @@ TEST(segment_header_round_trips)
 	EXPECT_EQ(TCPALT_HDR_LEN, back.doff);
 }
 
+/* An MSS option of 0 could never be met: as if there were none. */
+TEST(peer_mss_zero_is_no_option)
+{
+	EXPECT_EQ(TCPALT_DEFAULT_MSS, tcpalt_peer_mss(true, 0));
+	EXPECT_EQ(TCPALT_DEFAULT_MSS, tcpalt_peer_mss(false, 1460));
+	EXPECT_EQ(1, tcpalt_peer_mss(true, 1));
+	EXPECT_EQ(65535, tcpalt_peer_mss(true, 65535));
+}
+
+/*
+ * Every announced MSS, with and without the 12 bytes of timestamps: the
+ * payload never wraps, never passes the route, and with its options
+ * stays within the peer's MSS unless that is below the floor.
+ */
+TEST(snd_mss_every_peer_value)
+{
+	const u16 route = 1460;
+	u32 peer;
+	u8 opt;
+
+	for (opt = 0; opt <= 12; opt += 12) {
+		for (peer = 1; peer <= 65535; peer++) {
+			u16 mss = tcpalt_snd_mss(peer, route, opt);
+			u32 bound = peer < TCPALT_MIN_SND_MSS ?
+				    TCPALT_MIN_SND_MSS : peer;
+
+			ASSERT_GE(mss, TCPALT_MIN_SND_MSS - opt);
+			ASSERT_LE(mss + opt, route);
+			ASSERT_LE(mss + opt, bound);
+		}
+	}
+}
+
+/* The values the brief's peers announce, as TCP's tcp_mtu_to_mss() has them. */
+TEST(snd_mss_like_tcp)
+{
+	EXPECT_EQ(36, tcpalt_snd_mss(1, 1460, 12));
+	EXPECT_EQ(36, tcpalt_snd_mss(11, 1460, 12));
+	EXPECT_EQ(48, tcpalt_snd_mss(12, 1460, 0));
+	EXPECT_EQ(76, tcpalt_snd_mss(88, 1460, 12));
+	EXPECT_EQ(524, tcpalt_snd_mss(536, 1460, 12));
+	EXPECT_EQ(1448, tcpalt_snd_mss(65535, 1460, 12));
+	EXPECT_EQ(1460, tcpalt_snd_mss(65535, 1460, 0));
+	EXPECT_EQ(88, tcpalt_snd_mss(65535, 88, 0));
+}
+
 TEST_HARNESS_MAIN

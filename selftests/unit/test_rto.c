@@ -267,4 +267,17 @@ TEST(karn)
 	EXPECT_TRUE(tcpalt_rtt_sample_valid(true, true));
 }
 
+/* RFC 7323 section 4.1: TSecr measures the RTT in clock ticks (ms). */
+TEST(rtt_from_tsecr)
+{
+	EXPECT_EQ(200000, tcpalt_rtt_from_tsecr(1200, 1000));
+	EXPECT_EQ(1000, tcpalt_rtt_from_tsecr(1000, 1000));
+	EXPECT_EQ(20000, tcpalt_rtt_from_tsecr(10, 0xfffffff6u));
+	/* No echo, an echo from the future, one beyond the arithmetic. */
+	EXPECT_EQ(0, tcpalt_rtt_from_tsecr(1000, 0));
+	EXPECT_EQ(0, tcpalt_rtt_from_tsecr(1000, 1001));
+	EXPECT_EQ(0, tcpalt_rtt_from_tsecr(TCPALT_RTO_LIMIT_US / 1000 + 1, 1));
+	EXPECT_NE(0, tcpalt_rtt_from_tsecr(TCPALT_RTO_LIMIT_US / 1000, 1));
+}
+
 TEST_HARNESS_MAIN

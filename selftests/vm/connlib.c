@@ -336,6 +336,7 @@ static const struct {
 	{ "SyncookiesSent", "TcpExt:", "SyncookiesSent" },
 	{ "SyncookiesRecv", "TcpExt:", "SyncookiesRecv" },
 	{ "SyncookiesFailed", "TcpExt:", "SyncookiesFailed" },
+	{ "PAWSEstab", "TcpExt:", "PAWSEstab" },
 };
 
 /* snmp and netstat: a line of names, then a line of values, per prefix. */
@@ -593,6 +594,7 @@ static bool raw_check(struct raw_peer *p, const u8 *pkt, size_t n,
 	    (p->peer_port && s->hdr.sport != p->peer_port) ||
 	    tcpalt_parse_opts(pkt + ihl, &s->hdr, &s->opts) != TCPALT_PARSE_OK)
 		return false;
+	s->ip_len = n;
 	s->data_len = n - ihl - s->hdr.doff;
 	if (s->data_len > sizeof(s->data))
 		s->data_len = sizeof(s->data);

@@ -196,7 +196,8 @@ struct raw_seg {
 	struct tcpalt_hdr hdr;
 	struct tcpalt_opts opts;
 	bool csum_ok;
-	size_t data_len;
+	size_t ip_len;		/* the whole datagram, IP header included */
+	size_t data_len;	/* what data holds: the payload, cut at 2048 */
 	u8 data[2048];
 };
 

@@ -114,6 +114,12 @@ enum tcpalt_stat {
 	TCPALT_STAT_RCV_COLLAPSED,	/* RcvCollapsed: receive queues copied
 					 * compact when the buffer was full
 					 */
+	TCPALT_STAT_PAWS_ESTAB,		/* PAWSEstab: segments of a connection
+					 * dropped for an old timestamp
+					 */
+	TCPALT_STAT_PAWS_TIMEWAIT,	/* PAWSTimewait: the same, for a
+					 * TIME-WAIT entry
+					 */
 	__TCPALT_STAT_MAX
 };
 
