@@ -114,6 +114,13 @@ enum tcpalt_stat {
 	TCPALT_STAT_RCV_COLLAPSED,	/* RcvCollapsed: receive queues copied
 					 * compact when the buffer was full
 					 */
+	TCPALT_STAT_OUT_OF_WINDOW_ICMPS, /* OutOfWindowIcmps: ICMP errors
+					  * quoting a sequence number outside
+					  * SND.UNA..SND.MAX, ignored
+					  */
+	TCPALT_STAT_PMTU_UPDATES,	/* PmtuUpdates: MSS lowered for a
+					 * smaller path MTU
+					 */
 	__TCPALT_STAT_MAX
 };
 
