@@ -336,6 +336,7 @@ static const struct {
 	{ "SyncookiesSent", "TcpExt:", "SyncookiesSent" },
 	{ "SyncookiesRecv", "TcpExt:", "SyncookiesRecv" },
 	{ "SyncookiesFailed", "TcpExt:", "SyncookiesFailed" },
+	{ "OutOfWindowIcmps", "TcpExt:", "OutOfWindowIcmps" },
 };
 
 /* snmp and netstat: a line of names, then a line of values, per prefix. */
