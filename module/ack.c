@@ -166,6 +166,8 @@ static void ack_new(struct sock *sk, const struct tcpalt_skb_cb *cb)
 		tp->snd_nxt = ack;	/* acks what a timeout made us resend */
 	tp->bytes_acked += acked;
 	WRITE_ONCE(tp->retransmits, 0);
+	/* The path works: an ICMP error before this is no reason to fail. */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	tcpalt_clean_acked(sk, ack);
 	if (tp->in_recovery)
 		ack_in_recovery(sk, acked);

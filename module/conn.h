@@ -180,6 +180,16 @@ struct tcpalt_sock {
 	u32 rcvq_seq;		/* copied_seq when this RTT began */
 	u32 rcvq_stamp;		/* us clock: this RTT began */
 
+	/*
+	 * ICMP (icmp.c): the path MTU of the last "fragmentation needed",
+	 * and work softirq left for release_sock() because the user held
+	 * the socket.  Both are written in softirq under the socket's
+	 * spinlock while the owner may be running: mtu_info with
+	 * WRITE_ONCE(), deferred by atomic bit operations.
+	 */
+	u32 mtu_info;
+	unsigned long deferred;		/* TCPALT_DEFER_* bit numbers */
+
 	/* TCP_INFO totals. */
 	u32 total_retrans;
 	u64 bytes_acked;
@@ -192,6 +202,11 @@ struct tcpalt_sock {
 	 */
 	struct tcpalt_listener __rcu *listener;
 	struct list_head accept_node;
+};
+
+/* Bits of tcpalt_sock.deferred. */
+enum {
+	TCPALT_DEFER_MTU_REDUCED,	/* tcpalt_mtu_reduced() */
 };
 
 static inline struct tcpalt_sock *tcpalt_sk(const struct sock *sk)
@@ -383,6 +398,7 @@ int tcpalt_queue_fin(struct sock *sk);
 int tcpalt_wq_unclone(struct sk_buff *skb);
 int tcpalt_wq_split(struct sock *sk, struct sk_buff *skb, u32 len);
 void tcpalt_clean_acked(struct sock *sk, u32 ack);
+void tcpalt_send_again(struct sock *sk);
 
 /* ack.c: what an ACK does to the sender (RFC 6298, 5681, 6582). */
 void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
@@ -404,6 +420,11 @@ void tcpalt_send_probe(struct sock *sk);
 void tcpalt_send_ack_at(struct sock *sk, u32 seq);
 int tcpalt_retransmit_head(struct sock *sk);
 int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+
+/* icmp.c */
+int tcpalt_v4_err(struct sk_buff *skb, u32 info);
+void tcpalt_mtu_reduced(struct sock *sk);
+void tcpalt_release_cb(struct sock *sk);
 
 /* sack.c */
 void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o);

@@ -100,6 +100,11 @@ void tcpalt_request_send_synack(struct sock *sk,
 				const struct tcpalt_request *req, u32 tsval);
 struct tcpalt_request *tcpalt_request_find(struct tcpalt_listener *l,
 					   const struct sk_buff *skb);
+struct tcpalt_request *tcpalt_request_lookup(struct tcpalt_listener *l,
+					     __be32 laddr, __be32 raddr,
+					     __be16 rport);
+void tcpalt_request_abort(struct tcpalt_listener *l,
+			  struct tcpalt_request *req);
 bool tcpalt_request_add(struct tcpalt_listener *l, struct sk_buff *skb);
 void tcpalt_request_resend(struct tcpalt_listener *l,
 			   const struct tcpalt_request *req);

@@ -99,9 +99,13 @@ static struct pernet_operations tcpalt_net_ops = {
 /*
  * Without no_policy the IP layer applies the inbound IPsec policy before
  * the handler runs; with no socket to consult, that is the whole check.
+ * ICMP errors check the quoted sequence number (icmp.c), the strict
+ * validation that ip_no_pmtu_disc=3 asks of a protocol.
  */
 static const struct net_protocol tcpalt_protocol = {
 	.handler = tcpalt_v4_rcv,
+	.err_handler = tcpalt_v4_err,
+	.icmp_strict_tag_validation = 1,
 };
 
 /*

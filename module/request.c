@@ -125,21 +125,29 @@ void tcpalt_request_resend(struct tcpalt_listener *l,
 	tcpalt_request_send_synack(l->sk, req, tcpalt_request_tsval(req));
 }
 
+/* The request of the peer raddr:rport that reached us at laddr. */
+struct tcpalt_request *tcpalt_request_lookup(struct tcpalt_listener *l,
+					     __be32 laddr, __be32 raddr,
+					     __be16 rport)
+{
+	struct tcpalt_request *req;
+
+	hlist_for_each_entry(req, &l->requests[request_hash(l, raddr, rport)],
+			     node)
+		if (req->raddr == raddr && req->rport == rport &&
+		    req->laddr == laddr)
+			return req;
+	return NULL;
+}
+
 /* The request for a segment's peer, if there is one. */
 struct tcpalt_request *tcpalt_request_find(struct tcpalt_listener *l,
 					   const struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	__be16 rport = htons(tcpalt_get_be16(skb_transport_header(skb)));
-	struct tcpalt_request *req;
 
-	hlist_for_each_entry(req,
-			     &l->requests[request_hash(l, iph->saddr, rport)],
-			     node)
-		if (req->raddr == iph->saddr && req->rport == rport &&
-		    req->laddr == iph->daddr)
-			return req;
-	return NULL;
+	return tcpalt_request_lookup(l, iph->daddr, iph->saddr, rport);
 }
 
 static void request_drop(struct tcpalt_listener *l, struct tcpalt_request *req)
@@ -147,6 +155,17 @@ static void request_drop(struct tcpalt_listener *l, struct tcpalt_request *req)
 	hlist_del(&req->node);
 	l->nr_requests--;
 	kmem_cache_free(request_cache, req);
+}
+
+/* The peer cannot be reached: the request goes, as TCP counts it. */
+void tcpalt_request_abort(struct tcpalt_listener *l,
+			  struct tcpalt_request *req)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(l->sk));
+
+	tcpalt_stat_inc(tn, TCPALT_STAT_LISTEN_DROPS);
+	tcpalt_stat_inc(tn, TCPALT_STAT_ATTEMPT_FAILS);
+	request_drop(l, req);
 }
 
 static void synack_timer_arm(struct tcpalt_listener *l, unsigned long when)

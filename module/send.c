@@ -493,6 +493,36 @@ void tcpalt_clean_acked(struct sock *sk, u32 ack)
 }
 
 /*
+ * The path MTU fell below the segments in flight: none of them arrived
+ * (RFC 1191), and the ACK clock stopped with them.  Everything not yet
+ * acknowledged goes again from SND.UNA at the new MSS, as far as the
+ * windows allow, rather than one segment per timeout.  An ACK for
+ * something that did arrive moves SND.NXT past it (ack.c).  The
+ * congestion window, in bytes, stays: the path carries as many bytes.
+ */
+void tcpalt_send_again(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct tcpalt_skb_cb *cb;
+
+	if (!skb || skb == tp->send_head)
+		return;
+	cb = TCPALT_SKB_CB(skb);
+	/* Without memory to trim it, the retransmission timer does it. */
+	if (seq_before(cb->seq, tp->snd_una) &&
+	    wq_trim_head(sk, skb, tp->snd_una - cb->seq))
+		return;
+	tp->send_head = skb;
+	tp->snd_nxt = tp->snd_una;
+	tp->rtt_timing = 0;
+	tcpalt_sack_clear(sk);
+	if (tp->in_recovery)
+		tp->rtx_high = tp->snd_max;
+	tcpalt_push(sk);
+}
+
+/*
  * Resends the first unacknowledged segment, less what of it the peer
  * already has.
  */

@@ -19,7 +19,8 @@ static int sm_errno(const struct sock *sk, enum tcpalt_sm_err err)
 		/* Linux: the user has read the FIN, writing is what fails. */
 		return sk->sk_state == TCP_CLOSE_WAIT ? -EPIPE : -ECONNRESET;
 	case TCPALT_SM_ERR_TIMEOUT:
-		return -ETIMEDOUT;
+		/* RFC 1122 4.2.3.9: an ICMP error, if one came, says why. */
+		return -(READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 	default:
 		return 0;
 	}

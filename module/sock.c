@@ -256,6 +256,7 @@ static struct proto tcpalt_prot = {
 	.sendmsg = tcpalt_sendmsg,
 	.recvmsg = tcpalt_recvmsg,
 	.backlog_rcv = tcpalt_do_rcv,
+	.release_cb = tcpalt_release_cb,
 	.unhash = tcpalt_unhash,
 	.get_port = tcpalt_get_port,
 	.put_port = tcpalt_put_port,

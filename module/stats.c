@@ -55,6 +55,8 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_RCV_COLLAPSED] = "RcvCollapsed",
 	[TCPALT_STAT_PAWS_ESTAB] = "PAWSEstab",
 	[TCPALT_STAT_PAWS_TIMEWAIT] = "PAWSTimewait",
+	[TCPALT_STAT_OUT_OF_WINDOW_ICMPS] = "OutOfWindowIcmps",
+	[TCPALT_STAT_PMTU_UPDATES] = "PmtuUpdates",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -337,6 +337,7 @@ static const struct {
 	{ "SyncookiesRecv", "TcpExt:", "SyncookiesRecv" },
 	{ "SyncookiesFailed", "TcpExt:", "SyncookiesFailed" },
 	{ "PAWSEstab", "TcpExt:", "PAWSEstab" },
+	{ "OutOfWindowIcmps", "TcpExt:", "OutOfWindowIcmps" },
 };
 
 /* snmp and netstat: a line of names, then a line of values, per prefix. */

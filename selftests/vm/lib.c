@@ -89,9 +89,55 @@ int topo_setup(void)
 	return 0;
 }
 
+/*
+ * a -- veth-a/veth-ra -- ROUTER_NS -- veth-rb/veth-b -- b.  The MTU goes
+ * on veth-rb only: veth drops what exceeds the receiving end's MTU, so a
+ * small veth-b would stop b's own large segments, which no test needs,
+ * and b's SYN,ACK would offer an MSS that hid the path's MTU from a.
+ */
+static const char TOPO_ROUTED_A[] =
+	"netns add " PEER_NS "\n"
+	"netns add " ROUTER_NS "\n"
+	"link set lo up\n"
+	"link add veth-a type veth peer name veth-ra netns " ROUTER_NS "\n"
+	"addr add " ADDR_A "/24 dev veth-a\n"
+	"link set veth-a up\n"
+	"route add " ROUTED_NET_B " via " ADDR_ROUTER_A "\n";
+static const char TOPO_ROUTED_R[] =
+	"link set lo up\n"
+	"addr add " ADDR_ROUTER_A "/24 dev veth-ra\n"
+	"link set veth-ra up\n"
+	"link add veth-rb mtu %d type veth peer name veth-b netns " PEER_NS
+	"\n"
+	"addr add " ADDR_ROUTER_B "/24 dev veth-rb\n"
+	"link set veth-rb up\n";
+static const char TOPO_ROUTED_B[] =
+	"link set lo up\n"
+	"addr add " ADDR_B_ROUTED "/24 dev veth-b\n"
+	"link set veth-b up\n"
+	"route add 10.0.0.0/24 via " ADDR_ROUTER_B "\n";
+
+int topo_routed_setup(int router_mtu)
+{
+	char batch[sizeof(TOPO_ROUTED_R) + 16];
+
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	netns_remove(PEER_NS);
+	netns_remove(ROUTER_NS);
+	snprintf(batch, sizeof(batch), TOPO_ROUTED_R, router_mtu);
+	if (ip_batch("ip -batch -", TOPO_ROUTED_A) ||
+	    ip_batch("ip -n " ROUTER_NS " -batch -", batch) ||
+	    ip_batch("ip -n " PEER_NS " -batch -", TOPO_ROUTED_B))
+		return -1;
+	return write_in(ROUTER_NS, "/proc/sys/net/ipv4/ip_forward", "1") ?
+	       -1 : 0;
+}
+
 void topo_teardown(void)
 {
 	netns_remove(PEER_NS);
+	netns_remove(ROUTER_NS);
 }
 
 int ns_enter(const char *ns)

@@ -24,6 +24,21 @@
 #define ADDR_B		"10.0.0.2"
 
 int topo_setup(void);
+
+/*
+ * Three namespaces for path tests: a (ADDR_A) reaches b (PEER_NS, at
+ * ADDR_B_ROUTED) through a router, ROUTER_NS, which forwards between
+ * 10.0.0.0/24 and ROUTED_NET_B.  The router's link toward b has an MTU
+ * of router_mtu: what a sends to b meets it, what b sends does not.
+ * topo_teardown() removes it.
+ */
+#define ROUTER_NS	"tcpalt-r"
+#define ADDR_ROUTER_A	"10.0.0.254"
+#define ADDR_ROUTER_B	"10.0.1.254"
+#define ADDR_B_ROUTED	"10.0.1.2"
+#define ROUTED_NET_B	"10.0.1.0/24"
+int topo_routed_setup(int router_mtu);
+
 void topo_teardown(void);
 
 /*

@@ -120,6 +120,13 @@ enum tcpalt_stat {
 	TCPALT_STAT_PAWS_TIMEWAIT,	/* PAWSTimewait: the same, for a
 					 * TIME-WAIT entry
 					 */
+	TCPALT_STAT_OUT_OF_WINDOW_ICMPS, /* OutOfWindowIcmps: ICMP errors
+					  * quoting a sequence number outside
+					  * SND.UNA..SND.MAX, ignored
+					  */
+	TCPALT_STAT_PMTU_UPDATES,	/* PmtuUpdates: MSS lowered for a
+					 * smaller path MTU
+					 */
 	__TCPALT_STAT_MAX
 };
 
