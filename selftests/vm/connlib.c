@@ -702,6 +702,28 @@ int raw_send_data(struct raw_peer *p, const void *data, size_t len)
 	return 0;
 }
 
+static void *bg_connect_fn(void *arg)
+{
+	struct bg_connect *bg = arg;
+
+	bg->err = sock_connect(bg->fd, ADDR_A, bg->port);
+	return NULL;
+}
+
+int bg_connect_start(struct bg_connect *bg, unsigned short lport,
+		     unsigned short port)
+{
+	struct timeval tv = { .tv_sec = 8 };
+
+	bg->fd = conn_socket(PEER_NS);
+	bg->port = port;
+	bg->err = 1;
+	if (bg->fd < 0 || sock_bind(bg->fd, ADDR_B, lport) ||
+	    setsockopt(bg->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+		return -1;
+	return pthread_create(&bg->thread, NULL, bg_connect_fn, bg) ? -1 : 0;
+}
+
 void block_sigpipe(void)
 {
 	sigset_t set;

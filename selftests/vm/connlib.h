@@ -282,6 +282,22 @@ int syn_flood_start(struct syn_flood *f, unsigned short port);
 /* Stops the flood; its rate in SYNs per second. */
 double syn_flood_stop(struct syn_flood *f);
 
+/*
+ * A blocking connect() from b (ADDR_B:lport) to a's port in a thread,
+ * while the test plays the peer; err is its result once joined.
+ * connect() gives up with EINPROGRESS after 8 s (SO_SNDTIMEO).
+ */
+struct bg_connect {
+	pthread_t thread;
+	int fd;
+	unsigned short port;
+	int err;
+};
+
+/* 0, or -1. */
+int bg_connect_start(struct bg_connect *bg, unsigned short lport,
+		     unsigned short port);
+
 /* SIGPIPE held pending, so a test can see whether a send raised it. */
 void block_sigpipe(void);
 

@@ -53,37 +53,6 @@ FIXTURE_TEARDOWN(hs)
 	topo_teardown();
 }
 
-/* A blocking connect() in a thread, while the test plays the peer. */
-struct bg_connect {
-	pthread_t thread;
-	int fd;
-	unsigned short port;
-	int err;
-};
-
-static void *bg_connect_fn(void *arg)
-{
-	struct bg_connect *bg = arg;
-
-	bg->err = sock_connect(bg->fd, ADDR_A, bg->port);
-	return NULL;
-}
-
-/* A socket in b bound to CLI_PORT_B, connecting to a's port. */
-static int bg_connect_start(struct bg_connect *bg, unsigned short port)
-{
-	/* connect() gives up with EINPROGRESS after SO_SNDTIMEO. */
-	struct timeval tv = { .tv_sec = 8 };
-
-	bg->fd = conn_socket(PEER_NS);
-	bg->port = port;
-	bg->err = 1;
-	if (bg->fd < 0 || sock_bind(bg->fd, ADDR_B, CLI_PORT_B) ||
-	    setsockopt(bg->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
-		return -1;
-	return pthread_create(&bg->thread, NULL, bg_connect_fn, bg) ? -1 : 0;
-}
-
 /* Waits for the next segment that carries the given flags exactly. */
 static int recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
 		      struct raw_seg *s)
@@ -221,7 +190,7 @@ TEST_F_TIMEOUT(hs, three_way_handshake_active, 60)
 
 	ASSERT_EQ(0, quiet_ns_a());
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
-	ASSERT_EQ(0, bg_connect_start(&bg, PORT_A));
+	ASSERT_EQ(0, bg_connect_start(&bg, CLI_PORT_B, PORT_A));
 
 	ASSERT_EQ(1, raw_recv(p, WAIT_MS, &syn));
 	EXPECT_TRUE(syn.csum_ok);
@@ -320,6 +289,25 @@ TEST_F_TIMEOUT(hs, simultaneous_open, 60)
 	close(fb);
 }
 
+/*
+ * A non-blocking connect() from b's CLI_PORT_B to the raw peer's PORT_A,
+ * in progress; the socket, or -1.
+ */
+static int connect_to_raw_peer(void)
+{
+	int fd = conn_socket(PEER_NS);
+
+	if (fd < 0)
+		return -1;
+	set_nonblock(fd);
+	if (sock_bind(fd, ADDR_B, CLI_PORT_B) ||
+	    sock_connect(fd, ADDR_A, PORT_A) != -EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* The MSS fd sends with, from TCP_INFO or TCPALT_INFO; -1 on error. */
 static int snd_mss_of(int fd)
 {
@@ -372,11 +360,8 @@ TEST_F_TIMEOUT(hs, simultaneous_open_shut_in_syn_received, 60)
 
 	ASSERT_EQ(0, quiet_ns_a());
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
-	fd = conn_socket(PEER_NS);
+	fd = connect_to_raw_peer();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sock_bind(fd, ADDR_B, CLI_PORT_B));
-	set_nonblock(fd);
-	ASSERT_EQ(-EINPROGRESS, sock_connect(fd, ADDR_A, PORT_A));
 	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
 
 	/* Our own SYN, not an answer: b goes to SYN-RECEIVED. */
@@ -434,7 +419,7 @@ TEST_F_TIMEOUT(hs, old_duplicate_syn_recovery, 60)
 
 	ASSERT_EQ(0, quiet_ns_a());
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
-	ASSERT_EQ(0, bg_connect_start(&bg, PORT_A));
+	ASSERT_EQ(0, bg_connect_start(&bg, CLI_PORT_B, PORT_A));
 	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
 	ASSERT_NE(bad_ack, syn.hdr.seq + 1);
 
@@ -707,11 +692,8 @@ TEST_F_TIMEOUT(hs, syn_retransmission, 60)
 	ASSERT_EQ(0, quiet_ns_a());
 	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "syn_retries", "2"));
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
-	fd = conn_socket(PEER_NS);
+	fd = connect_to_raw_peer();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sock_bind(fd, ADDR_B, CLI_PORT_B));
-	set_nonblock(fd);
-	ASSERT_EQ(-EINPROGRESS, sock_connect(fd, ADDR_A, PORT_A));
 
 	n = collect(p, TCPALT_SYN, 7500, at, seq, 8);
 	ASSERT_EQ(3, n);

@@ -231,36 +231,6 @@ static void mss_passive(struct __test_metadata *_metadata,
 	close(fd);
 }
 
-/* A blocking connect() in a thread, while the test plays the peer. */
-struct bg_connect {
-	pthread_t thread;
-	int fd;
-	unsigned short port;
-	int err;
-};
-
-static void *bg_connect_fn(void *arg)
-{
-	struct bg_connect *bg = arg;
-
-	bg->err = sock_connect(bg->fd, ADDR_A, bg->port);
-	return NULL;
-}
-
-static int bg_connect_start(struct bg_connect *bg, unsigned short lport,
-			    unsigned short port)
-{
-	struct timeval tv = { .tv_sec = 8 };
-
-	bg->fd = conn_socket(PEER_NS);
-	bg->port = port;
-	bg->err = 1;
-	if (bg->fd < 0 || sock_bind(bg->fd, ADDR_B, lport) ||
-	    setsockopt(bg->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
-		return -1;
-	return pthread_create(&bg->thread, NULL, bg_connect_fn, bg) ? -1 : 0;
-}
-
 /* The peer's SYN,ACK to our connect() announces mss. */
 static void mss_active(struct __test_metadata *_metadata,
 		       struct raw_peer *p, u16 mss, bool ts, unsigned short i)
