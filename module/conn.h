@@ -157,6 +157,10 @@ struct tcpalt_sock {
 	struct sk_buff_head ofo_queue;	/* out of order, sorted by seq */
 	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
 	u32 challenge_count;
+	u32 probe_stamp;	/* jiffies, truncated: the first probe of
+				 * this zero window; 0 for none
+				 */
+	u8 probes_out;		/* zero-window probes unanswered */
 	u32 cwnd_acked;		/* congestion avoidance: bytes acked toward
 				 * the next segment of growth
 				 */

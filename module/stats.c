@@ -53,6 +53,7 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_SYNCOOKIES_FAILED] = "SyncookiesFailed",
 	[TCPALT_STAT_REQUEST_TIMEOUTS] = "RequestTimeouts",
 	[TCPALT_STAT_RCV_COLLAPSED] = "RcvCollapsed",
+	[TCPALT_STAT_PERSIST_TIMEOUTS] = "PersistTimeouts",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -99,6 +99,12 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	/* Data retransmissions before the connection times out. */
 	TCPALT_SYSCTL_INT("retries2", sysctl_retries2, SYSCTL_ONE,
 			  &retries2_max),
+	/*
+	 * Zero-window probes an orphan sends unanswered before it ends;
+	 * 0 means 8 as TCP's tcp_orphan_retries (timer.c).
+	 */
+	TCPALT_SYSCTL_INT("orphan_retries", sysctl_orphan_retries,
+			  SYSCTL_ZERO, &retries2_max),
 	/* Requests a listener holds at most, with its backlog. */
 	TCPALT_SYSCTL_INT("max_syn_backlog", sysctl_max_syn_backlog,
 			  SYSCTL_ONE, &backlog_max),
@@ -170,6 +176,7 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_keepalive_intvl = 75;
 	tn->sysctl_keepalive_probes = 9;
 	tn->sysctl_syncookies = 1;
+	tn->sysctl_orphan_retries = 0;
 	/*
 	 * The maxima are Linux's tcp_rmem[2] and tcp_wmem[2].  The defaults
 	 * are the generic sockets' (net.core.rmem_default, wmem_default),

@@ -86,6 +86,7 @@ struct tcpalt_net {
 	int sysctl_keepalive_intvl;
 	int sysctl_keepalive_probes;
 	int sysctl_syncookies;
+	int sysctl_orphan_retries;
 	int sysctl_rmem[3];		/* min, default, max: bytes */
 	int sysctl_wmem[3];
 	atomic_t orphans;		/* connections that outlived close() */

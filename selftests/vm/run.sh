@@ -24,7 +24,8 @@ status=0
 for t in tcpalt_module tcpalt_socket tcpalt_bind tcpalt_closed \
 	 tcpalt_malformed tcpalt_surfaces tcpalt_handshake tcpalt_data \
 	 tcpalt_api tcpalt_close tcpalt_timewait tcpalt_keepalive \
-	 tcpalt_syncookies tcpalt_listen tcpalt_table tcpalt_offload; do
+	 tcpalt_syncookies tcpalt_listen tcpalt_table tcpalt_offload \
+	 tcpalt_limits; do
 	echo "# suite: $t"
 	./"$t" || status=1
 done

@@ -114,6 +114,10 @@ enum tcpalt_stat {
 	TCPALT_STAT_RCV_COLLAPSED,	/* RcvCollapsed: receive queues copied
 					 * compact when the buffer was full
 					 */
+	TCPALT_STAT_PERSIST_TIMEOUTS,	/* PersistTimeouts: ended after
+					 * zero-window probes went unanswered
+					 * or TCP_USER_TIMEOUT passed
+					 */
 	__TCPALT_STAT_MAX
 };
 
