@@ -54,6 +54,8 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_REQUEST_TIMEOUTS] = "RequestTimeouts",
 	[TCPALT_STAT_RCV_COLLAPSED] = "RcvCollapsed",
 	[TCPALT_STAT_PERSIST_TIMEOUTS] = "PersistTimeouts",
+	[TCPALT_STAT_OOW_ACK_LIMITED] = "OutOfWindowAckLimited",
+	[TCPALT_STAT_TW_ACK_LIMITED] = "TimeWaitAckLimited",
 };
 
 int tcpalt_stats_net_init(struct net *net)

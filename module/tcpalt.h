@@ -53,6 +53,17 @@ struct tcpalt_tw_reaper {
 };
 
 /*
+ * The ACKs a namespace's TIME-WAIT entries may send in one second
+ * (timewait.c): second is the jiffies second the budget left is for.
+ * Both are read and written locklessly, from softirq on any CPU; two
+ * CPUs that start a second together grant it twice, which is harmless.
+ */
+struct tcpalt_tw_ack_limit {
+	unsigned long second;
+	atomic_t left;
+};
+
+/*
  * A namespace's SYN cookie secrets (syncookie.c).  lock, a seqlock,
  * guards keys, made and valid: written under it with BHs off, read in
  * its read sections; made and valid are also peeked at without it
@@ -87,10 +98,13 @@ struct tcpalt_net {
 	int sysctl_keepalive_probes;
 	int sysctl_syncookies;
 	int sysctl_orphan_retries;
+	int sysctl_invalid_ratelimit;	/* ms */
+	int sysctl_tw_ack_limit;	/* a second */
 	int sysctl_rmem[3];		/* min, default, max: bytes */
 	int sysctl_wmem[3];
 	atomic_t orphans;		/* connections that outlived close() */
 	struct tcpalt_tw_reaper tw_reaper;
+	struct tcpalt_tw_ack_limit tw_ack_limit;
 	struct tcpalt_cookie_secrets cookies;
 };
 

@@ -470,6 +470,30 @@ static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 	return tw;
 }
 
+/*
+ * Whether the namespace's TIME-WAIT ACKs are over their budget, the
+ * tw_ack_limit sysctl's ACKs a second for all of its entries together:
+ * an entry has no room for a timestamp of its own, and is never written
+ * once published.
+ */
+static bool tw_ack_limited(struct tcpalt_net *tn)
+{
+	struct tcpalt_tw_ack_limit *l = &tn->tw_ack_limit;
+	int limit = READ_ONCE(tn->sysctl_tw_ack_limit);
+	unsigned long second = jiffies / HZ;
+
+	if (!limit)
+		return false;
+	if (READ_ONCE(l->second) != second) {
+		WRITE_ONCE(l->second, second);
+		atomic_set(&l->left, limit);
+	}
+	if (atomic_dec_if_positive(&l->left) >= 0)
+		return false;
+	tcpalt_stat_inc(tn, TCPALT_STAT_TW_ACK_LIMITED);
+	return true;
+}
+
 /* Our ACK from TIME-WAIT: SND.NXT, RCV.NXT and the last window. */
 static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
 			struct sk_buff *in_skb)
@@ -491,6 +515,8 @@ static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
 		.opts = &o,
 	};
 
+	if (tw_ack_limited(tcpalt_net(net)))
+		return;
 	tcpalt_reply_route(net, in_skb, &r);
 	tcpalt_send_raw(net, &r);
 }

@@ -271,4 +271,235 @@ TEST_F_TIMEOUT(lim, zero_window_user_timeout, 120)
 	EXPECT_EQ(aborts + 1, proto_stat(NULL, "UserTimeoutAborts"));
 }
 
+/* ---- Floods of invalid segments ---- */
+
+/* A flood from a raw socket of its own, at the raw peer's 4-tuple. */
+struct flood {
+	pthread_t thread;
+	struct raw_peer p;
+	long long ms;
+	unsigned long sent;
+};
+
+/*
+ * Out-of-window ACKs, SYNs (below RCV.NXT, so no SYN reopens TIME-WAIT)
+ * and RSTs, in turn, for f->ms.
+ */
+static void *flood_fn(void *arg)
+{
+	struct flood *f = arg;
+	struct raw_peer *p = &f->p;
+	long long end = now_ms() + f->ms;
+	u32 far = p->snd_nxt + 0x40000000u;
+
+	while (now_ms() < end) {
+		int i;
+
+		for (i = 0; i < 64; i++, far += 1000) {
+			int err;
+
+			switch (f->sent % 3) {
+			case 0:
+				err = raw_send_opts(p, TCPALT_ACK, far,
+						    p->rcv_nxt, NULL, 0, NULL,
+						    0);
+				break;
+			case 1:
+				err = raw_send_opts(p, TCPALT_SYN,
+						    p->snd_nxt - 100000 - i, 0,
+						    NULL, 0, NULL, 0);
+				break;
+			default:
+				err = raw_send_opts(p, TCPALT_RST, far, 0,
+						    NULL, 0, NULL, 0);
+				break;
+			}
+			if (!err)
+				f->sent++;
+		}
+	}
+	return NULL;
+}
+
+static int flood_start(struct flood *f, const struct raw_peer *p, long ms)
+{
+	memset(f, 0, sizeof(*f));
+	if (raw_peer_open(&f->p, p->port, p->peer_port))
+		return -1;
+	f->p.snd_nxt = p->snd_nxt;
+	f->p.rcv_nxt = p->rcv_nxt;
+	f->ms = ms;
+	return pthread_create(&f->thread, NULL, flood_fn, f) ? -1 : 0;
+}
+
+/*
+ * Counts the ACKs b sends to the raw peer until the flood ends and
+ * 600 ms more (an answer still on its way).  Returns the count.
+ */
+static long count_acks(struct raw_peer *p, struct flood *f)
+{
+	long long start = now_ms(), end = start + f->ms + 600;
+	struct raw_seg s;
+	long n = 0;
+
+	while (now_ms() < end)
+		if (raw_recv(p, end - now_ms(), &s) == 1 &&
+		    (s.hdr.flags & TCPALT_ACK) && !(s.hdr.flags & TCPALT_RST))
+			n++;
+	pthread_join(f->thread, NULL);
+	raw_peer_close(&f->p);
+	return n;
+}
+
+/* A raw peer in a connected to a listener in b; *srv the accepted end. */
+static int raw_pair(struct raw_peer *p, int *srv)
+{
+	int lfd;
+
+	if (quiet_ns_a())
+		return -1;
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, 8);
+	if (lfd < 0 || raw_peer_open(p, RAW_PORT, PORT) ||
+	    raw_connect(p, RAW_ISS, NULL))
+		return -1;
+	*srv = accept_wait(lfd, WAIT_MS);
+	close(lfd);
+	return *srv < 0 ? -1 : 0;
+}
+
+/*
+ * RFC 5961 4.2: a SYN in a synchronized state draws a challenge ACK
+ * whatever its sequence number, not the ACK an out-of-window segment
+ * draws.
+ */
+TEST_F_TIMEOUT(lim, syn_out_of_window_is_challenged, 60)
+{
+	long long challenges;
+	struct raw_seg s;
+
+	ASSERT_EQ(0, raw_pair(&self->p, &self->srv));
+	challenges = proto_stat(PEER_NS, "ChallengeACKs");
+	ASSERT_EQ(0, raw_send(&self->p, TCPALT_SYN,
+			      self->p.snd_nxt + 0x40000000u, 0, NULL, 0));
+	ASSERT_EQ(1, raw_recv(&self->p, WAIT_MS, &s));
+	EXPECT_EQ(TCPALT_ACK, s.hdr.flags);
+	EXPECT_EQ(self->p.rcv_nxt, s.hdr.seq);
+	EXPECT_EQ(self->p.snd_nxt, s.hdr.ack);
+	EXPECT_EQ(challenges + 1, proto_stat(PEER_NS, "ChallengeACKs"));
+}
+
+/* The connection still carries data both ways. */
+static void expect_raw_flow(struct __test_metadata *_metadata,
+			    struct raw_peer *p, int srv)
+{
+	struct raw_seg s;
+	char buf[8];
+	int got = 0;
+
+	ASSERT_EQ(0, raw_send_data(p, "ping", 4));
+	ASSERT_GT(wait_fd(srv, POLLIN, WAIT_MS), 0);
+	EXPECT_EQ(4, recv(srv, buf, sizeof(buf), 0));
+	ASSERT_EQ(4, send(srv, "pong", 4, 0));
+	while (raw_recv(p, WAIT_MS, &s) == 1)
+		if (s.data_len == 4 && !memcmp(s.data, "pong", 4)) {
+			got = 1;
+			break;
+		}
+	EXPECT_EQ(1, got);
+}
+
+/*
+ * A flood of out-of-window ACKs, SYNs and RSTs at a connection's
+ * 4-tuple.  The ACKs it draws are at most one per invalid_ratelimit
+ * (500 ms) for the out-of-window segments, and RFC 5961's ten a second
+ * for the SYNs' challenge ACKs; RSTs draw none.  Over the D ms counted
+ * that is D / 500 + 1 and 10 * (D / 1000 + 2): each limit's window may
+ * straddle both ends of the count.  The tolerance of 2 covers an ACK
+ * drawn by the handshake's last segments arriving late.
+ */
+TEST_F_TIMEOUT(lim, flood_at_connection_is_rate_limited, 120)
+{
+	long flood_ms = 3000, counted_ms = flood_ms + 600, acks, bound;
+	long long limited = proto_stat(PEER_NS, "OutOfWindowAckLimited");
+	struct flood f;
+
+	ASSERT_EQ(0, raw_pair(&self->p, &self->srv));
+	ASSERT_EQ(0, flood_start(&f, &self->p, flood_ms));
+	acks = count_acks(&self->p, &f);
+	bound = counted_ms / 500 + 1 + 10 * (counted_ms / 1000 + 2) + 2;
+	TH_LOG("%lu segments sent, %ld ACKs drawn, bound %ld", f.sent, acks,
+	       bound);
+	ASSERT_LT(2 * bound, (long)f.sent) TH_LOG("the flood is too slow");
+	EXPECT_GE(bound, acks);
+	EXPECT_LT(limited, proto_stat(PEER_NS, "OutOfWindowAckLimited"));
+	expect_raw_flow(_metadata, &self->p, self->srv);
+}
+
+/*
+ * A raw peer's connection to b that b closes first, answered with one
+ * FIN,ACK: b holds the 4-tuple in TIME-WAIT.  The peer's sequence
+ * numbers are left as after the exchange.  0, or -1.
+ */
+static int raw_time_wait(struct raw_peer *p, unsigned short port, int lfd)
+{
+	struct raw_seg s;
+	int fd;
+
+	if (raw_peer_open(p, port, PORT) || raw_connect(p, RAW_ISS, NULL))
+		return -1;
+	fd = accept_wait(lfd, WAIT_MS);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	if (raw_recv(p, WAIT_MS, &s) != 1 ||
+	    s.hdr.flags != (TCPALT_FIN | TCPALT_ACK))
+		return -1;
+	p->rcv_nxt = s.hdr.seq + 1;
+	if (raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt, p->rcv_nxt,
+		     NULL, 0))
+		return -1;
+	p->snd_nxt++;
+	if (raw_recv(p, WAIT_MS, &s) != 1 || s.hdr.flags != TCPALT_ACK)
+		return -1;
+	return 0;
+}
+
+/*
+ * The same flood at a TIME-WAIT entry: its ACKs come out of the
+ * namespace's budget, tw_ack_limit a second, here 100 so that the VM's
+ * flood outruns it.  Over D ms counted that is at most
+ * 100 * (D / 1000 + 2), the budget's seconds straddling both ends; the
+ * flood must send at least twice that for the test to tell.
+ */
+TEST_F_TIMEOUT(lim, flood_at_time_wait_is_rate_limited, 120)
+{
+	long flood_ms = 3000, counted_ms = flood_ms + 600, acks, bound;
+	long long limited = proto_stat(PEER_NS, "TimeWaitAckLimited");
+	char local[32], remote[32];
+	struct flood f;
+	int lfd;
+
+	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "tw_ack_limit", "100"));
+	ASSERT_EQ(0, quiet_ns_a());
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, raw_time_wait(&self->p, RAW_PORT, lfd));
+	close(lfd);
+	addr_port(local, sizeof(local), ADDR_B, PORT);
+	addr_port(remote, sizeof(remote), ADDR_A, RAW_PORT);
+	ASSERT_EQ(1, conns_wait(PEER_NS, local, remote, "TIME-WAIT", 1,
+				WAIT_MS, NULL));
+
+	ASSERT_EQ(0, flood_start(&f, &self->p, flood_ms));
+	acks = count_acks(&self->p, &f);
+	bound = 100 * (counted_ms / 1000 + 2);
+	TH_LOG("%lu segments sent, %ld ACKs drawn, bound %ld", f.sent, acks,
+	       bound);
+	ASSERT_LT(2 * bound, (long)f.sent) TH_LOG("the flood is too slow");
+	EXPECT_GE(bound, acks);
+	EXPECT_LT(limited, proto_stat(PEER_NS, "TimeWaitAckLimited"));
+	/* The entry is still there. */
+	EXPECT_EQ(1, conns_find(PEER_NS, local, remote, "TIME-WAIT", NULL));
+}
+
 TEST_HARNESS_MAIN
