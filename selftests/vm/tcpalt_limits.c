@@ -502,4 +502,86 @@ TEST_F_TIMEOUT(lim, flood_at_time_wait_is_rate_limited, 120)
 	EXPECT_EQ(1, conns_find(PEER_NS, local, remote, "TIME-WAIT", NULL));
 }
 
+/* ---- TIME-WAIT counts its live entries ---- */
+
+#define TW_N	8
+
+/* The FIN of peer p again, as if our ACK of it was lost; 0, or -1. */
+static int fin_again(struct raw_peer *p)
+{
+	struct raw_seg s;
+
+	if (raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt - 1, p->rcv_nxt,
+		     NULL, 0))
+		return -1;
+	return raw_recv(p, WAIT_MS, &s) == 1 && s.hdr.flags == TCPALT_ACK ?
+	       0 : -1;
+}
+
+/*
+ * An anchor entry, then TW_N more, in b, with max_tw_buckets TW_N + 2.
+ * The TW_N peers repeat their FINs twice, over a second apart, so each
+ * round restarts each entry (a copy replaces it, the old one dead); the
+ * anchor, older and never restarted, keeps the dead ones from reaching
+ * the reaper early.  Then one entry is reopened by a SYN.  CurrTimeWait
+ * must count the live entries, as conns shows them, TW_N + 1 and then
+ * TW_N, and the limit must still take two more, up to itself.
+ */
+TEST_F_TIMEOUT(lim, time_wait_counts_live_entries, 120)
+{
+	long long restarts = proto_stat(PEER_NS, "TimeWaitRestarts");
+	long long overflow = proto_stat(PEER_NS, "TimeWaitOverflow");
+	struct raw_peer peers[TW_N + 3];
+	char max[16], local[32];
+	struct raw_seg s;
+	int lfd, i, round;
+
+	for (i = 0; i < TW_N + 3; i++)
+		peers[i].fd = -1;
+	snprintf(max, sizeof(max), "%d", TW_N + 2);
+	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "max_tw_buckets", max));
+	ASSERT_EQ(0, quiet_ns_a());
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, 16);
+	ASSERT_LE(0, lfd);
+	addr_port(local, sizeof(local), ADDR_B, PORT);
+	for (i = 0; i <= TW_N; i++)
+		ASSERT_EQ(0, raw_time_wait(&peers[i], RAW_PORT + i, lfd));
+	ASSERT_EQ(TW_N + 1, conns_wait(PEER_NS, local, NULL, "TIME-WAIT",
+				       TW_N + 1, WAIT_MS, NULL));
+	EXPECT_EQ(TW_N + 1, proto_stat(PEER_NS, "CurrTimeWait"));
+
+	for (round = 0; round < 2; round++) {
+		/* A restart needs an entry a second old. */
+		usleep(1100 * 1000);
+		for (i = 1; i <= TW_N; i++)
+			ASSERT_EQ(0, fin_again(&peers[i]));
+	}
+	EXPECT_LE(restarts + TW_N, proto_stat(PEER_NS, "TimeWaitRestarts"));
+	EXPECT_EQ(TW_N + 1, conns_find(PEER_NS, local, NULL, "TIME-WAIT",
+				       NULL));
+	EXPECT_EQ(TW_N + 1, proto_stat(PEER_NS, "CurrTimeWait"));
+
+	/* RFC 6191: a SYN above RCV.NXT reopens a 4-tuple. */
+	ASSERT_EQ(0, raw_send(&peers[1], TCPALT_SYN, peers[1].snd_nxt + 100000,
+			      0, NULL, 0));
+	ASSERT_EQ(1, raw_recv(&peers[1], WAIT_MS, &s));
+	EXPECT_EQ(TCPALT_SYN | TCPALT_ACK, s.hdr.flags);
+	ASSERT_EQ(0, raw_send(&peers[1], TCPALT_RST, peers[1].snd_nxt + 100001,
+			      0, NULL, 0));
+	EXPECT_EQ(TW_N, conns_find(PEER_NS, local, NULL, "TIME-WAIT", NULL));
+	EXPECT_EQ(TW_N, proto_stat(PEER_NS, "CurrTimeWait"));
+
+	/* Two more fill max_tw_buckets: the dead do not count. */
+	for (i = TW_N + 1; i < TW_N + 3; i++)
+		ASSERT_EQ(0, raw_time_wait(&peers[i], RAW_PORT + i, lfd));
+	EXPECT_EQ(TW_N + 2, conns_wait(PEER_NS, local, NULL, "TIME-WAIT",
+				       TW_N + 2, WAIT_MS, NULL));
+	EXPECT_EQ(TW_N + 2, proto_stat(PEER_NS, "CurrTimeWait"));
+	EXPECT_EQ(overflow, proto_stat(PEER_NS, "TimeWaitOverflow"));
+	close(lfd);
+	for (i = 0; i < TW_N + 3; i++)
+		if (peers[i].fd >= 0)
+			raw_peer_close(&peers[i]);
+}
+
 TEST_HARNESS_MAIN
