@@ -211,8 +211,10 @@ static void ack_window(struct sock *sk, const struct tcpalt_skb_cb *cb)
 	tp->snd_wl1 = cb->seq;
 	tp->snd_wl2 = cb->ack;
 	tp->max_snd_wnd = max(tp->max_snd_wnd, tp->snd_wnd);
-	if (tp->snd_wnd && tp->rtx_job == TCPALT_RTX_PERSIST)
+	if (tp->snd_wnd && tp->rtx_job == TCPALT_RTX_PERSIST) {
 		tcpalt_rtx_stop(sk);
+		tp->probe_stamp = 0;
+	}
 }
 
 /*
@@ -224,6 +226,8 @@ void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
+	/* The peer answers: zero-window probing may go on (timer.c). */
+	tp->probes_out = 0;
 	if (seq_after(cb->ack, tp->snd_una))
 		ack_new(sk, cb);
 	else if (dup_candidate)

@@ -324,6 +324,9 @@ int tcpalt_disconnect(struct sock *sk, int flags)
 	tp->syn_acked = 0;
 	WRITE_ONCE(tp->fin_rcvd, 0);
 	WRITE_ONCE(tp->retransmits, 0);
+	tp->probes_out = 0;
+	tp->probe_stamp = 0;
+	tp->oow_ack_stamp = 0;
 	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
 	tcpalt_rto_init(&tp->rto, &rto_params);
 	tp->mss = TCPALT_DEFAULT_MSS;

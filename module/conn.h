@@ -163,6 +163,13 @@ struct tcpalt_sock {
 	struct sk_buff_head ofo_queue;	/* out of order, sorted by seq */
 	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
 	u32 challenge_count;
+	u32 oow_ack_stamp;	/* jiffies, truncated: the last ACK for an
+				 * invalid segment; 0 for none
+				 */
+	u32 probe_stamp;	/* jiffies, truncated: the first probe of
+				 * this zero window; 0 for none
+				 */
+	u8 probes_out;		/* zero-window probes unanswered */
 	u32 cwnd_acked;		/* congestion avoidance: bytes acked toward
 				 * the next segment of growth
 				 */
@@ -413,6 +420,7 @@ u16 tcpalt_mtu_to_mss(u32 mtu, u16 user_mss);
 int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void tcpalt_send_ack(struct sock *sk);
 void tcpalt_send_challenge_ack(struct sock *sk);
+void tcpalt_send_oow_ack(struct sock *sk);
 int tcpalt_send_syn(struct sock *sk, bool with_ack);
 void tcpalt_send_active_reset(struct sock *sk);
 void tcpalt_send_reset_to(struct sock *sk, struct sk_buff *in_skb);

@@ -334,6 +334,29 @@ void tcpalt_send_challenge_ack(struct sock *sk)
 	tcpalt_send_ack(sk);
 }
 
+/*
+ * An ACK for a segment we could not accept (RFC 9293 3.10.7.4 first),
+ * at most one per invalid_ratelimit, as TCP's tcp_oow_rate_limited():
+ * one ACK tells the peer all it needs (RCV.NXT and the window), and a
+ * flood of spoofed segments must not draw one each.  TCP spares the
+ * segments that carry data, which cannot be part of an ACK loop; a
+ * flood of them would draw an ACK each all the same, so none is spared.
+ */
+void tcpalt_send_oow_ack(struct sock *sk)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 gap = msecs_to_jiffies(READ_ONCE(tn->sysctl_invalid_ratelimit));
+	u32 now = (u32)jiffies;
+
+	if (gap && tp->oow_ack_stamp && now - tp->oow_ack_stamp < gap) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_OOW_ACK_LIMITED);
+		return;
+	}
+	tp->oow_ack_stamp = now ?: 1;
+	tcpalt_send_ack(sk);
+}
+
 /* Our SYN, or the SYN,ACK of a simultaneous open. */
 int tcpalt_send_syn(struct sock *sk, bool with_ack)
 {

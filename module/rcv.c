@@ -158,7 +158,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		return false;
 	case TCPALT_ACK_UNSENT:
 		tcpalt_stat_inc(tn, TCPALT_STAT_OLD_ACK_DROPS);
-		tcpalt_send_ack(sk);
+		tcpalt_send_oow_ack(sk);
 		return false;
 	case TCPALT_ACK_NEW:
 	case TCPALT_ACK_DUP:
@@ -207,7 +207,8 @@ static bool rcv_paws_reject(struct sock *sk, const struct tcpalt_skb_cb *cb)
 				cb->flags & TCPALT_RST))
 		return false;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_PAWS_ESTAB);
-	tcpalt_send_ack(sk);
+	/* As any other invalid segment's, its ACK is rate-limited. */
+	tcpalt_send_oow_ack(sk);
 	return true;
 }
 
@@ -237,6 +238,24 @@ static bool rcv_data(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Section 3.10.7.4 first, a segment out of the window: a RST is dropped;
+ * a SYN gets a challenge ACK in a synchronized state whatever its
+ * sequence number (RFC 5961 4.2, with its own rate limit); anything
+ * else, a SYN in SYN-RECEIVED too, draws an ACK, rate limited.
+ */
+static void rcv_out_of_window(struct sock *sk, struct sk_buff *skb)
+{
+	u8 flags = TCPALT_SKB_CB(skb)->flags;
+
+	if (flags & TCPALT_RST)
+		return;
+	if ((flags & TCPALT_SYN) && sk->sk_state != TCP_SYN_RECV)
+		tcpalt_sm_event(sk, skb, TCPALT_EV_SYN);
+	else
+		tcpalt_send_oow_ack(sk);
+}
+
+/*
  * Section 3.10.7.4 in SYN-RECEIVED and the synchronized states.  Returns
  * whether the skb was queued, and so is no longer the caller's.
  */
@@ -251,8 +270,7 @@ int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	v = tcpalt_check_seq(cb->seq, cb->end_seq - cb->seq, tp->rcv_nxt,
 			     rcv_wnd_left(tp));
 	if (v == TCPALT_SEQ_BAD) {
-		if (!(cb->flags & TCPALT_RST))
-			tcpalt_send_ack(sk);
+		rcv_out_of_window(sk, skb);
 		return false;
 	}
 	/* Only what is in the window shows the peer alive: not a blind one. */

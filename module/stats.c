@@ -57,6 +57,9 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_PAWS_TIMEWAIT] = "PAWSTimewait",
 	[TCPALT_STAT_OUT_OF_WINDOW_ICMPS] = "OutOfWindowIcmps",
 	[TCPALT_STAT_PMTU_UPDATES] = "PmtuUpdates",
+	[TCPALT_STAT_PERSIST_TIMEOUTS] = "PersistTimeouts",
+	[TCPALT_STAT_OOW_ACK_LIMITED] = "OutOfWindowAckLimited",
+	[TCPALT_STAT_TW_ACK_LIMITED] = "TimeWaitAckLimited",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -18,6 +18,8 @@ static int backlog_max = 65535;
 static int seconds_max = 3600;
 static int entries_max = 1 << 24;
 static int keepalive_secs_max = 32767;	/* TCP_KEEPIDLE's and KEEPINTVL's */
+static int ratelimit_ms_max = 60000;
+static int acks_max = 1000000;
 /*
  * Buffer sizes: 1 GiB at most, which a window scale of 14 (65535 << 14
  * bytes) cannot outgrow by much and sk_rcvbuf's int holds twice over.
@@ -99,6 +101,24 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	/* Data retransmissions before the connection times out. */
 	TCPALT_SYSCTL_INT("retries2", sysctl_retries2, SYSCTL_ONE,
 			  &retries2_max),
+	/*
+	 * Zero-window probes an orphan sends unanswered before it ends;
+	 * 0 means 8 as TCP's tcp_orphan_retries (timer.c).
+	 */
+	TCPALT_SYSCTL_INT("orphan_retries", sysctl_orphan_retries,
+			  SYSCTL_ZERO, &retries2_max),
+	/*
+	 * Milliseconds between two ACKs a connection sends for segments
+	 * out of its window, as TCP's tcp_invalid_ratelimit; 0: no limit.
+	 */
+	TCPALT_SYSCTL_INT("invalid_ratelimit", sysctl_invalid_ratelimit,
+			  SYSCTL_ZERO, &ratelimit_ms_max),
+	/*
+	 * ACKs a second the namespace's TIME-WAIT entries may send, all
+	 * together (timewait.c); 0: no limit.
+	 */
+	TCPALT_SYSCTL_INT("tw_ack_limit", sysctl_tw_ack_limit, SYSCTL_ZERO,
+			  &acks_max),
 	/* Requests a listener holds at most, with its backlog. */
 	TCPALT_SYSCTL_INT("max_syn_backlog", sysctl_max_syn_backlog,
 			  SYSCTL_ONE, &backlog_max),
@@ -170,6 +190,13 @@ static void tcpalt_sysctl_defaults(struct tcpalt_net *tn)
 	tn->sysctl_keepalive_intvl = 75;
 	tn->sysctl_keepalive_probes = 9;
 	tn->sysctl_syncookies = 1;
+	tn->sysctl_orphan_retries = 0;
+	tn->sysctl_invalid_ratelimit = 500;
+	/*
+	 * TCP's per-namespace challenge ACK limit of old: far more than the
+	 * retransmitted FINs of a namespace's peers need.
+	 */
+	tn->sysctl_tw_ack_limit = 1000;
 	/*
 	 * The maxima are Linux's tcp_rmem[2] and tcp_wmem[2].  The defaults
 	 * are the generic sockets' (net.core.rmem_default, wmem_default),

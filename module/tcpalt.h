@@ -30,18 +30,20 @@ extern u8 tcpalt_ipproto;
 
 /*
  * A namespace's TIME-WAIT entries, oldest first, and what frees them
- * (timewait.c).  entries counts every entry not yet freed.
+ * (timewait.c).  entries counts the live entries, those in the lookup,
+ * which max_tw_buckets bounds; dead those unlinked but not yet freed.
  *
  * lock guards the FIFO (head, tail and every entry's reap_next, on the
  * FIFO and on the free lists), graves and freeing, the use of rcu,
  * dying, and the arming of timer.  The reaper's timer and RCU callback
  * take it as is, in softirq; everyone else with BHs off.  It may be
  * taken under a socket's lock (tcpalt_tw_enter()), but never with a
- * chain or port lock held, nor those under it.  entries is atomic,
- * read and written without it (tw_alloc(), stats).
+ * chain or port lock held, nor those under it.  entries and dead are
+ * atomic, read and written without it (tw_alloc(), the chain swap,
+ * stats).
  */
 struct tcpalt_tw_reaper {
-	spinlock_t lock;		/* all but entries */
+	spinlock_t lock;		/* all but entries and dead */
 	struct tcpalt_tw *head;
 	struct tcpalt_tw *tail;
 	struct tcpalt_tw *graves;	/* reaped, to free after a grace period */
@@ -49,7 +51,19 @@ struct tcpalt_tw_reaper {
 	struct rcu_head rcu;
 	struct timer_list timer;
 	atomic_t entries;
+	atomic_t dead;
 	bool dying;
+};
+
+/*
+ * The ACKs a namespace's TIME-WAIT entries may send in one second
+ * (timewait.c): second is the jiffies second the budget left is for.
+ * Both are read and written locklessly, from softirq on any CPU; two
+ * CPUs that start a second together grant it twice, which is harmless.
+ */
+struct tcpalt_tw_ack_limit {
+	unsigned long second;
+	atomic_t left;
 };
 
 /*
@@ -86,10 +100,14 @@ struct tcpalt_net {
 	int sysctl_keepalive_intvl;
 	int sysctl_keepalive_probes;
 	int sysctl_syncookies;
+	int sysctl_orphan_retries;
+	int sysctl_invalid_ratelimit;	/* ms */
+	int sysctl_tw_ack_limit;	/* a second */
 	int sysctl_rmem[3];		/* min, default, max: bytes */
 	int sysctl_wmem[3];
 	atomic_t orphans;		/* connections that outlived close() */
 	struct tcpalt_tw_reaper tw_reaper;
+	struct tcpalt_tw_ack_limit tw_ack_limit;
 	struct tcpalt_cookie_secrets cookies;
 };
 

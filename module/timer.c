@@ -165,19 +165,100 @@ static void rtx_timeout(struct sock *sk)
 	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, rtx_next_us(sk));
 }
 
+/*
+ * The probes an unanswered zero window gets before the connection ends:
+ * retries2 while the user holds the socket; for an orphan orphan_retries,
+ * where 0 means 8 while the backed-off RTO is still short of its maximum
+ * and none once it reaches it (TCP's tcp_orphan_retries()).
+ */
+static int persist_limit(struct sock *sk)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	bool alive = tcpalt_sk(sk)->rto.rto_us < tcpalt_rto_params()->max_us;
+	int retries;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		return READ_ONCE(tn->sysctl_retries2);
+	retries = READ_ONCE(tn->sysctl_orphan_retries);
+	if (!retries && alive)
+		retries = 8;
+	return retries;
+}
+
+/*
+ * TCP_USER_TIMEOUT bounds zero-window probing as TCP's does: from the
+ * first probe of this closed window, answered or not.  Returns the
+ * jiffies left, 0 once over, -1 when no user timeout is set.
+ */
+static long persist_user_timeout_left(struct sock *sk)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u32 ms = READ_ONCE(tp->user_timeout);
+	s32 gone = (u32)jiffies - tp->probe_stamp;
+	long left;
+
+	if (!ms)
+		return -1;
+	left = (long)msecs_to_jiffies(ms) - gone;
+	return max(left, 0L);
+}
+
+/*
+ * RFC 9293 3.8.6.1 asks a sender to probe a zero window for as long as
+ * the receiver answers: an answered probe (any acceptable ACK) starts
+ * the count over.  A receiver gone silent, or the user's timeout, ends
+ * the connection as a retransmission timeout does.
+ */
+static bool persist_give_up(struct sock *sk)
+{
+	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (!tp->probe_stamp)
+		tp->probe_stamp = (u32)jiffies ?: 1;
+	if (!persist_user_timeout_left(sk)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_USER_TIMEOUT_ABORTS);
+		return true;
+	}
+	return tp->probes_out >= persist_limit(sk);
+}
+
+/* The next probe: the backed-off RTO, but not past the user timeout. */
+static u32 persist_next_us(struct sock *sk)
+{
+	long left = persist_user_timeout_left(sk);
+	u32 rto = tcpalt_sk(sk)->rto.rto_us;
+
+	if (left < 0 || left >= (long)usecs_to_jiffies(rto))
+		return rto;
+	return jiffies_to_usecs(left) ?: 1;
+}
+
 /* Zero window (RFC 9293 3.8.6.1): probe on backoff until it opens. */
 static void rtx_persist(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
 	WRITE_ONCE(tp->rtx_job, TCPALT_RTX_NONE);
-	if (!tcpalt_has_unsent(tp) || tcpalt_in_flight(tp))
+	if (!tcpalt_has_unsent(tp) || tcpalt_in_flight(tp)) {
+		tp->probes_out = 0;
+		tp->probe_stamp = 0;
 		return;
+	}
+	if (persist_give_up(sk)) {
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_PERSIST_TIMEOUTS);
+		tcpalt_sm_event(sk, NULL, TCPALT_EV_RTX_TIMEOUT);
+		return;
+	}
 	tcpalt_send_probe(sk);
+	if (tp->probes_out < U8_MAX)
+		tp->probes_out++;
 	tcpalt_rto_backoff(&tp->rto, tcpalt_rto_params());
 	tcpalt_push(sk);
-	if (tp->rtx_job == TCPALT_RTX_NONE)
-		tcpalt_rtx_arm(sk, TCPALT_RTX_PERSIST, tp->rto.rto_us);
+	/* push() arms the probe at the RTO; the user timeout may cut it. */
+	if (tp->rtx_job == TCPALT_RTX_NONE || tp->rtx_job == TCPALT_RTX_PERSIST)
+		tcpalt_rtx_arm(sk, TCPALT_RTX_PERSIST, persist_next_us(sk));
 }
 
 static void rtx_fire(struct sock *sk)

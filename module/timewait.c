@@ -17,6 +17,9 @@
  * were made, which, with one timeout for the whole namespace, is the
  * order they expire in, and a timer for the head.  Reaping costs what
  * expires, never the total.  See tw_reap() for the bound on lateness.
+ * Only live entries, those in the lookup, count against max_tw_buckets
+ * and in CurrTimeWait: one that a RST, a reopening SYN or a restart took
+ * out is dead, and waits on the FIFO only for its memory to be freed.
  *
  * Freeing waits for a grace period.  The entry has no room for an
  * rcu_head, so reaped entries go on a per-namespace list, threaded
@@ -155,6 +158,18 @@ struct tcpalt_tw *tcpalt_tw_lookup(struct net *net, __be32 raddr,
 	return NULL;
 }
 
+/*
+ * An entry left the lookup: it no longer counts against max_tw_buckets,
+ * though its memory waits for the reaper to reach it on the FIFO.
+ */
+static void tw_count_death(const struct tcpalt_tw *tw)
+{
+	struct tcpalt_net *tn = tcpalt_net(read_pnet(&tw->net));
+
+	atomic_inc(&tn->tw_reaper.dead);
+	atomic_dec(&tn->tw_reaper.entries);
+}
+
 /* Puts new in old's place on its chain, or unlinks old when new is NULL. */
 static bool tw_chain_swap(struct tcpalt_tw *old, struct tcpalt_tw *new)
 {
@@ -185,6 +200,8 @@ static bool tw_chain_swap(struct tcpalt_tw *old, struct tcpalt_tw *new)
 	swapped = true;
 out:
 	spin_unlock_bh(lock);
+	if (swapped)
+		tw_count_death(old);
 	return swapped;
 }
 
@@ -254,7 +271,7 @@ static unsigned int tw_list_len(const struct tcpalt_tw *tw)
 	return n;
 }
 
-/* Frees a list; the caller has taken it off the count already. */
+/* Frees a list of dead entries; the caller has taken them off dead. */
 static void tw_free_list(struct tcpalt_tw *tw)
 {
 	struct tcpalt_tw *next;
@@ -278,7 +295,7 @@ static void tw_free_rcu(struct rcu_head *head)
 
 	spin_lock_bh(&r->lock);
 	done = r->freeing;
-	atomic_sub(tw_list_len(done), &r->entries);
+	atomic_sub(tw_list_len(done), &r->dead);
 	r->freeing = r->graves;
 	r->graves = NULL;
 	if (r->freeing)
@@ -434,14 +451,35 @@ overflow:
 }
 
 /*
+ * A restart's copy.  It takes its entry's place, so the live count does
+ * not grow: the dead count does, by the entry it replaces, which waits
+ * on the FIFO until the reaper reaches it (the FIFO is singly linked
+ * and an entry has no room for more).  That is bounded too: while the
+ * namespace's dead entries number max_tw_buckets, no copy is made.
+ */
+static struct tcpalt_tw *tw_alloc_copy(struct tcpalt_net *tn)
+{
+	struct tcpalt_tw_reaper *r = &tn->tw_reaper;
+	struct tcpalt_tw *tw;
+
+	if (atomic_read(&r->dead) >= READ_ONCE(tn->sysctl_max_tw_buckets))
+		return NULL;
+	tw = kmem_cache_alloc(tw_cache, GFP_ATOMIC);
+	if (tw)
+		atomic_inc(&r->entries);
+	return tw;
+}
+
+/*
  * RFC 9293: a retransmitted FIN restarts 2*MSL.  A fresh copy, stamped
  * now, replaces the entry on its chain and joins the FIFO's tail, which
- * keeps the FIFO in expiry order; the old one waits there to be freed.
- * An entry less than a second old is not copied again (its deadline is
- * that close already), so a peer repeating its FIN cannot multiply
- * entries: at most one copy a second, each counted in max_tw_buckets.
- * Without memory the entry keeps its old deadline.  Returns the entry
- * that now stands for the connection.
+ * keeps the FIFO in expiry order; the old one is dead, no longer counted
+ * in max_tw_buckets, and waits there to be freed.  An entry less than a
+ * second old is not copied again (its deadline is that close already),
+ * so a peer repeating its FIN leaves at most one dead entry a second.
+ * Without memory, or over the bound on dead entries, the entry keeps
+ * its old deadline.  Returns the entry that now stands for the
+ * connection.
  */
 static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 				    struct tcpalt_tw *old,
@@ -451,7 +489,7 @@ static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 
 	if ((u32)jiffies - old->start < HZ)
 		return old;
-	tw = tw_alloc(tn);
+	tw = tw_alloc_copy(tn);
 	if (!tw)
 		return old;
 	/*
@@ -478,6 +516,30 @@ static struct tcpalt_tw *tw_restart(struct tcpalt_net *tn,
 	return tw;
 }
 
+/*
+ * Whether the namespace's TIME-WAIT ACKs are over their budget, the
+ * tw_ack_limit sysctl's ACKs a second for all of its entries together:
+ * an entry has no room for a timestamp of its own, and is never written
+ * once published.
+ */
+static bool tw_ack_limited(struct tcpalt_net *tn)
+{
+	struct tcpalt_tw_ack_limit *l = &tn->tw_ack_limit;
+	int limit = READ_ONCE(tn->sysctl_tw_ack_limit);
+	unsigned long second = jiffies / HZ;
+
+	if (!limit)
+		return false;
+	if (READ_ONCE(l->second) != second) {
+		WRITE_ONCE(l->second, second);
+		atomic_set(&l->left, limit);
+	}
+	if (atomic_dec_if_positive(&l->left) >= 0)
+		return false;
+	tcpalt_stat_inc(tn, TCPALT_STAT_TW_ACK_LIMITED);
+	return true;
+}
+
 /* Our ACK from TIME-WAIT: SND.NXT, RCV.NXT and the last window. */
 static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
 			struct sk_buff *in_skb)
@@ -499,6 +561,8 @@ static void tw_send_ack(struct net *net, const struct tcpalt_tw *tw,
 		.opts = &o,
 	};
 
+	if (tw_ack_limited(tcpalt_net(net)))
+		return;
 	tcpalt_reply_route(net, in_skb, &r);
 	tcpalt_send_raw(net, &r);
 }
@@ -645,6 +709,7 @@ void tcpalt_tw_net_init(struct net *net)
 	spin_lock_init(&r->lock);
 	timer_setup(&r->timer, tw_reap, 0);
 	atomic_set(&r->entries, 0);
+	atomic_set(&r->dead, 0);
 }
 
 /*
@@ -676,7 +741,7 @@ void tcpalt_tw_net_exit(struct net *net)
 		tw_kill(tw);
 	if (fifo || graves)
 		synchronize_rcu();
-	atomic_sub(tw_list_len(fifo) + tw_list_len(graves), &r->entries);
+	atomic_sub(tw_list_len(fifo) + tw_list_len(graves), &r->dead);
 	tw_free_list(fifo);
 	tw_free_list(graves);
 	if (freeing)

@@ -139,6 +139,9 @@ static const struct {
 	{ "keepalive_intvl", 75, 1, 32767 },
 	{ "keepalive_probes", 9, 1, 127 },
 	{ "syncookies", 1, 0, 2 },
+	{ "orphan_retries", 0, 0, 255 },
+	{ "invalid_ratelimit", 500, 0, 60000 },
+	{ "tw_ack_limit", 1000, 0, 1000000 },
 };
 
 /*

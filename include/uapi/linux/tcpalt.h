@@ -127,6 +127,17 @@ enum tcpalt_stat {
 	TCPALT_STAT_PMTU_UPDATES,	/* PmtuUpdates: MSS lowered for a
 					 * smaller path MTU
 					 */
+	TCPALT_STAT_PERSIST_TIMEOUTS,	/* PersistTimeouts: ended after
+					 * zero-window probes went unanswered
+					 * or TCP_USER_TIMEOUT passed
+					 */
+	TCPALT_STAT_OOW_ACK_LIMITED,	/* OutOfWindowAckLimited: invalid
+					 * segments left unanswered by
+					 * invalid_ratelimit
+					 */
+	TCPALT_STAT_TW_ACK_LIMITED,	/* TimeWaitAckLimited: TIME-WAIT
+					 * ACKs left unsent by tw_ack_limit
+					 */
 	__TCPALT_STAT_MAX
 };
 
