@@ -127,15 +127,22 @@ static bool rtx_give_up(struct sock *sk)
 	return true;
 }
 
-/* The next timeout: the backed-off RTO, but not past the user timeout. */
-static u32 rtx_next_us(struct sock *sk)
+/*
+ * The next timeout: the backed-off RTO, but not past a user timeout that
+ * has left jiffies to go (below 0: none).
+ */
+static u32 rto_within_us(struct sock *sk, long left)
 {
-	long left = user_timeout_left(sk);
 	u32 rto = tcpalt_sk(sk)->rto.rto_us;
 
 	if (left < 0 || left >= (long)usecs_to_jiffies(rto))
 		return rto;
 	return jiffies_to_usecs(left) ?: 1;
+}
+
+static u32 rtx_next_us(struct sock *sk)
+{
+	return rto_within_us(sk, user_timeout_left(sk));
 }
 
 static void rtx_timeout(struct sock *sk)
@@ -223,15 +230,10 @@ static bool persist_give_up(struct sock *sk)
 	return tp->probes_out >= persist_limit(sk);
 }
 
-/* The next probe: the backed-off RTO, but not past the user timeout. */
+/* The next probe, as the next retransmission. */
 static u32 persist_next_us(struct sock *sk)
 {
-	long left = persist_user_timeout_left(sk);
-	u32 rto = tcpalt_sk(sk)->rto.rto_us;
-
-	if (left < 0 || left >= (long)usecs_to_jiffies(rto))
-		return rto;
-	return jiffies_to_usecs(left) ?: 1;
+	return rto_within_us(sk, persist_user_timeout_left(sk));
 }
 
 /* Zero window (RFC 9293 3.8.6.1): probe on backoff until it opens. */

@@ -631,6 +631,20 @@ int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
 	return 0;
 }
 
+int raw_recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
+		   struct raw_seg *s)
+{
+	long long end = now_ms() + timeout_ms;
+	int n;
+
+	do {
+		n = raw_recv(p, end - now_ms(), s);
+		if (n != 1)
+			return n;
+	} while ((s->hdr.flags & ~TCPALT_PSH) != flags);
+	return 1;
+}
+
 int raw_syn_exchange(struct raw_peer *p, u32 iss, struct raw_seg *synack)
 {
 	u8 opts[RAW_SYN_OPTS_LEN];

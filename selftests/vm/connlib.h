@@ -238,6 +238,13 @@ int raw_send_opts(struct raw_peer *p, u8 flags, u32 seq, u32 ack,
 int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s);
 
 /*
+ * raw_recv() until a segment whose flags, PSH aside, are flags exactly;
+ * 1, 0 on timeout, -1.
+ */
+int raw_recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
+		   struct raw_seg *s);
+
+/*
  * Active open by hand: SYN with raw_syn_opts at iss, wait for the
  * SYN-ACK, ACK it.  On 0, snd_nxt/rcv_nxt/ts are set up and *synack (if
  * not NULL) holds the SYN-ACK.  -1 on any failure.

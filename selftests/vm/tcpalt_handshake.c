@@ -53,21 +53,6 @@ FIXTURE_TEARDOWN(hs)
 	topo_teardown();
 }
 
-/* Waits for the next segment that carries the given flags exactly. */
-static int recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
-		      struct raw_seg *s)
-{
-	long long end = now_ms() + timeout_ms;
-	int n;
-
-	do {
-		n = raw_recv(p, end - now_ms(), s);
-		if (n != 1)
-			return n;
-	} while ((s->hdr.flags & ~TCPALT_PSH) != flags);
-	return 1;
-}
-
 /* Waits for a segment with data; 1, 0 on timeout, -1. */
 static int recv_data(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
 {
@@ -166,7 +151,7 @@ TEST_F_TIMEOUT(hs, three_way_handshake, 60)
 
 	/* The data is acknowledged, from b's ISN + 1. */
 	do {
-		ASSERT_EQ(1, recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
+		ASSERT_EQ(1, raw_recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
 	} while (s.hdr.ack != RAW_ISS + 6);
 	EXPECT_EQ(p->rcv_nxt, s.hdr.seq);
 	EXPECT_EQ(1, count_state(PEER_NS, PORT_B, RAW_PORT, "ESTABLISHED"));
@@ -210,7 +195,7 @@ TEST_F_TIMEOUT(hs, three_way_handshake_active, 60)
 	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN | TCPALT_ACK, iss,
 				   syn.hdr.seq + 1, opts, sizeof(opts),
 				   NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
 	EXPECT_EQ(syn.hdr.seq + 1, s.hdr.seq);
 	EXPECT_EQ(iss + 1, s.hdr.ack);
 	EXPECT_TRUE(s.opts.has_ts);
@@ -362,7 +347,7 @@ TEST_F_TIMEOUT(hs, simultaneous_open_shut_in_syn_received, 60)
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
 	fd = connect_to_raw_peer();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
 
 	/* Our own SYN, not an answer: b goes to SYN-RECEIVED. */
 	p->iss = RAW_ISS;
@@ -374,7 +359,7 @@ TEST_F_TIMEOUT(hs, simultaneous_open_shut_in_syn_received, 60)
 	raw_syn_opts(opts, p->ts_val, syn.opts.tsval);
 	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN, RAW_ISS, 0, opts,
 				   sizeof(opts), NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
 	EXPECT_EQ(syn.hdr.seq, s.hdr.seq);
 	EXPECT_EQ(RAW_ISS + 1, s.hdr.ack);
 	EXPECT_EQ(1, count_state(PEER_NS, CLI_PORT_B, PORT_A,
@@ -386,7 +371,7 @@ TEST_F_TIMEOUT(hs, simultaneous_open_shut_in_syn_received, 60)
 		    (proto_is_tcp() && !strcmp(e.state, "SYN-RECEIVED")))
 		TH_LOG("after shutdown: %s", e.state);
 	ASSERT_EQ(0, raw_send(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_FIN | TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_FIN | TCPALT_ACK, WAIT_MS, &s));
 	EXPECT_EQ(syn.hdr.seq + 1, s.hdr.seq);
 	EXPECT_EQ(RAW_ISS + 1, s.hdr.ack);
 	EXPECT_LT(0, s.hdr.window);
@@ -420,7 +405,7 @@ TEST_F_TIMEOUT(hs, old_duplicate_syn_recovery, 60)
 	ASSERT_EQ(0, quiet_ns_a());
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A, CLI_PORT_B));
 	ASSERT_EQ(0, bg_connect_start(&bg, CLI_PORT_B, PORT_A));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
 	ASSERT_NE(bad_ack, syn.hdr.seq + 1);
 
 	raw_syn_opts(opts, p->ts_val, syn.opts.tsval);
@@ -436,7 +421,7 @@ TEST_F_TIMEOUT(hs, old_duplicate_syn_recovery, 60)
 	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN | TCPALT_ACK, 7000,
 				   syn.hdr.seq + 1, opts, sizeof(opts),
 				   NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
 	EXPECT_EQ(syn.hdr.seq + 1, s.hdr.seq);
 	EXPECT_EQ(7001u, s.hdr.ack);
 	ASSERT_EQ(0, pthread_join(bg.thread, NULL));
@@ -544,7 +529,7 @@ TEST_F_TIMEOUT(hs, old_duplicate_syn_resets_passive, 60)
 	raw_syn_opts(opts, p->ts_val, 0);
 	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN, RAW_ISS, 0, opts,
 				   sizeof(opts), NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
 	ASSERT_EQ(1, count_state(PEER_NS, PORT_B, RAW_PORT, "SYN-RECEIVED"));
 
 	ASSERT_EQ(0, raw_send(p, TCPALT_RST, RAW_ISS + 1, 0, NULL, 0));
@@ -557,7 +542,7 @@ TEST_F_TIMEOUT(hs, old_duplicate_syn_resets_passive, 60)
 	if (fails >= 0)
 		EXPECT_EQ(fails + 1, proto_stat(PEER_NS, "AttemptFails"));
 	/* Gone for good: no SYN-ACK is retransmitted after its 1 s RTO. */
-	EXPECT_EQ(0, recv_flags(p, TCPALT_SYN | TCPALT_ACK, 1500, &s));
+	EXPECT_EQ(0, raw_recv_flags(p, TCPALT_SYN | TCPALT_ACK, 1500, &s));
 
 	cfd = conn_socket(NULL);
 	ASSERT_LE(0, cfd);
@@ -661,7 +646,7 @@ static int collect(struct raw_peer *p, u8 flags, int ms, long long *at,
 	struct raw_seg s;
 	int n = 0;
 
-	while (n < max && recv_flags(p, flags, end - now_ms(), &s) == 1) {
+	while (n < max && raw_recv_flags(p, flags, end - now_ms(), &s) == 1) {
 		at[n] = now_ms();
 		seq[n++] = s.hdr.seq;
 	}

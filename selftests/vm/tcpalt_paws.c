@@ -60,21 +60,6 @@ static void put32(u8 *b, u32 v)
 	b[3] = v;
 }
 
-/* Waits for the next segment that carries the given flags exactly. */
-static int recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
-		      struct raw_seg *s)
-{
-	long long end = now_ms() + timeout_ms;
-	int n;
-
-	do {
-		n = raw_recv(p, end - now_ms(), s);
-		if (n != 1)
-			return n;
-	} while ((s->hdr.flags & ~TCPALT_PSH) != flags);
-	return 1;
-}
-
 /* recv() of at most len bytes within timeout_ms; bytes or -errno. */
 static ssize_t recv_wait(int fd, void *buf, size_t len, int timeout_ms)
 {
@@ -217,7 +202,7 @@ static void mss_passive(struct __test_metadata *_metadata,
 	len = mss_opts(opts, mss, ts, p->ts_val, 0);
 	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN, RAW_ISS, 0, opts, len,
 				   NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_SYN | TCPALT_ACK, WAIT_MS, &s));
 	EXPECT_EQ(ts, s.opts.has_ts);
 	p->snd_nxt = RAW_ISS + 1;
 	p->irs = s.hdr.seq;
@@ -243,11 +228,11 @@ static void mss_active(struct __test_metadata *_metadata,
 	raw_peer_close(p);
 	ASSERT_EQ(0, raw_peer_open(p, PORT_A + i, CLI_PORT_B + i));
 	ASSERT_EQ(0, bg_connect_start(&bg, CLI_PORT_B + i, PORT_A + i));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_SYN, WAIT_MS, &syn));
 	len = mss_opts(opts, mss, ts, p->ts_val, syn.opts.tsval);
 	ASSERT_EQ(0, raw_send_opts(p, TCPALT_SYN | TCPALT_ACK, RAW_ISS,
 				   syn.hdr.seq + 1, opts, len, NULL, 0));
-	ASSERT_EQ(1, recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_ACK, WAIT_MS, &s));
 	ASSERT_EQ(0, pthread_join(bg.thread, NULL));
 	ASSERT_EQ(0, bg.err);
 	EXPECT_EQ(ts, s.opts.has_ts);
@@ -459,7 +444,7 @@ TEST_F_TIMEOUT(paws, timewait_old_timestamp_no_restart, 60)
 	addr_port(local, sizeof(local), ADDR_B, PORT_B);
 	addr_port(remote, sizeof(remote), ADDR_A, RAW_PORT);
 	close(fd);
-	ASSERT_EQ(1, recv_flags(p, TCPALT_FIN | TCPALT_ACK, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_flags(p, TCPALT_FIN | TCPALT_ACK, WAIT_MS, &s));
 	p->rcv_nxt = s.hdr.seq + 1;
 	ASSERT_EQ(0, raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt,
 			      p->rcv_nxt, NULL, 0));
