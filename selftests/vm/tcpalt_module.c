@@ -386,8 +386,14 @@ TEST_F_TIMEOUT(restore, unload_with_time_wait_entries, 120)
 	ASSERT_EQ(0, topo_setup());
 	ASSERT_EQ(0, time_waits(5500, 50, true));
 	ASSERT_EQ(0, time_waits(5500, 50, false));
-	EXPECT_EQ(50, stat_get(NULL, "CurrTimeWait"));
-	EXPECT_EQ(50, stat_get(PEER_NS, "CurrTimeWait"));
+	/*
+	 * The last entry of each batch is made when the FIN of the side
+	 * that closed second arrives, which the host may leave to
+	 * ksoftirqd until after that close() returned: under load it was
+	 * seen 49 for a moment.  Two seconds is ample for one segment.
+	 */
+	EXPECT_EQ(50, proto_stat_wait(NULL, "CurrTimeWait", 50, 2000));
+	EXPECT_EQ(50, proto_stat_wait(PEER_NS, "CurrTimeWait", 50, 2000));
 	/* The last sockets go after their final ACK and a grace period. */
 	end = now_ms() + 20000;
 	while ((err = mod_unload()) && now_ms() < end)

@@ -367,12 +367,18 @@ FIXTURE_TEARDOWN(offload)
  * leave veth-b as super-segments only where veth takes them whole; they
  * arrive as such also where veth-b's GRO merged them, which needs GRO on
  * and TCP's segmentation off on veth-a (veth's rule for using NAPI).
+ * GRO merges what one NAPI poll finds queued: the pieces that software
+ * GSO cut from one super-segment go to veth together and are merged
+ * every time, while segments sent one by one are merged only when the
+ * poll happens to run behind several of them (seen on the stock leg,
+ * not always on the debug one), so there the count is only logged.
  */
 static void run_case(struct __test_metadata *_metadata, int *cli, int *srv,
 		     unsigned int on, size_t bytes, bool corrupting)
 {
 	bool whole = on & ON(F_SCTP_SEG);
-	bool merged = (on & ON(F_GRO)) && !(on & TSO_ALL);
+	bool gro = (on & ON(F_GRO)) && !(on & TSO_ALL);
+	bool merged = gro && (on & ON(F_GSO));
 	struct flow ab = { .dir = 1 }, ba = { .dir = 2 };
 	struct capture cap;
 
@@ -406,7 +412,7 @@ static void run_case(struct __test_metadata *_metadata, int *cli, int *srv,
 	}
 	if (whole || merged) {
 		EXPECT_LT(0, cap.super_in);
-	} else {
+	} else if (!gro) {
 		EXPECT_EQ(0, cap.super_in);
 	}
 	/* Offload off: the stack finished every sum, pieces included. */
