@@ -631,8 +631,10 @@ int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
 	return 0;
 }
 
-int raw_recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
-		   struct raw_seg *s)
+/* raw_recv() until a segment match() takes; 1, 0 on timeout, -1. */
+static int raw_recv_until(struct raw_peer *p, int timeout_ms,
+			  struct raw_seg *s, u8 flags,
+			  bool (*match)(const struct raw_seg *s, u8 flags))
 {
 	long long end = now_ms() + timeout_ms;
 	int n;
@@ -641,8 +643,39 @@ int raw_recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
 		n = raw_recv(p, end - now_ms(), s);
 		if (n != 1)
 			return n;
-	} while ((s->hdr.flags & ~TCPALT_PSH) != flags);
+	} while (!match(s, flags));
 	return 1;
+}
+
+static bool has_flags(const struct raw_seg *s, u8 flags)
+{
+	return (s->hdr.flags & ~TCPALT_PSH) == flags;
+}
+
+static bool has_data(const struct raw_seg *s, u8 flags)
+{
+	return s->data_len;
+}
+
+static bool is_pure_ack(const struct raw_seg *s, u8 flags)
+{
+	return s->hdr.flags == TCPALT_ACK && !s->data_len;
+}
+
+int raw_recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
+		   struct raw_seg *s)
+{
+	return raw_recv_until(p, timeout_ms, s, flags, has_flags);
+}
+
+int raw_recv_data(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
+{
+	return raw_recv_until(p, timeout_ms, s, 0, has_data);
+}
+
+int raw_recv_pure_ack(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
+{
+	return raw_recv_until(p, timeout_ms, s, 0, is_pure_ack);
 }
 
 int raw_syn_exchange(struct raw_peer *p, u32 iss, struct raw_seg *synack)

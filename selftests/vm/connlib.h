@@ -244,6 +244,12 @@ int raw_recv(struct raw_peer *p, int timeout_ms, struct raw_seg *s);
 int raw_recv_flags(struct raw_peer *p, u8 flags, int timeout_ms,
 		   struct raw_seg *s);
 
+/* The same, until a segment with data. */
+int raw_recv_data(struct raw_peer *p, int timeout_ms, struct raw_seg *s);
+
+/* The same, until a bare ACK: the ACK flag alone and no data. */
+int raw_recv_pure_ack(struct raw_peer *p, int timeout_ms, struct raw_seg *s);
+
 /*
  * Active open by hand: SYN with raw_syn_opts at iss, wait for the
  * SYN-ACK, ACK it.  On 0, snd_nxt/rcv_nxt/ts are set up and *synack (if

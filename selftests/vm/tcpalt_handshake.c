@@ -53,20 +53,6 @@ FIXTURE_TEARDOWN(hs)
 	topo_teardown();
 }
 
-/* Waits for a segment with data; 1, 0 on timeout, -1. */
-static int recv_data(struct raw_peer *p, int timeout_ms, struct raw_seg *s)
-{
-	long long end = now_ms() + timeout_ms;
-	int n;
-
-	do {
-		n = raw_recv(p, end - now_ms(), s);
-		if (n != 1)
-			return n;
-	} while (!s->data_len);
-	return 1;
-}
-
 /* recv() of exactly len bytes within timeout_ms; bytes or -errno. */
 static ssize_t recv_wait(int fd, void *buf, size_t len, int timeout_ms)
 {
@@ -499,7 +485,7 @@ TEST_F_TIMEOUT(hs, half_open_discovery_by_data, 60)
 	ASSERT_EQ(0, raw_established(p, &lfd, &fd));
 	close(lfd);
 	ASSERT_EQ(4, send(fd, "data", 4, 0));
-	ASSERT_EQ(1, recv_data(p, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_data(p, WAIT_MS, &s));
 	EXPECT_EQ(4u, s.data_len);
 	EXPECT_EQ(p->rcv_nxt, s.hdr.seq);
 	ASSERT_TRUE(s.hdr.flags & TCPALT_ACK);
@@ -775,7 +761,7 @@ TEST_F_TIMEOUT(hs, rfc5961_blind_rst_and_syn, 60)
 	ASSERT_EQ(3, recv_wait(fd, buf, sizeof(buf), WAIT_MS));
 	EXPECT_EQ(0, memcmp(buf, "abc", 3));
 	ASSERT_EQ(3, send(fd, "xyz", 3, 0));
-	ASSERT_EQ(1, recv_data(p, WAIT_MS, &s));
+	ASSERT_EQ(1, raw_recv_data(p, WAIT_MS, &s));
 	EXPECT_EQ(3u, s.data_len);
 	EXPECT_EQ(0, memcmp(s.data, "xyz", 3));
 	EXPECT_EQ(p->rcv_nxt, s.hdr.seq);

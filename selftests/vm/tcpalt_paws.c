@@ -300,20 +300,6 @@ static int send_ts(struct raw_peer *p, u8 flags, u32 seq, u32 tsval,
 			     len);
 }
 
-/* b's next pure ACK. */
-static int recv_ack(struct raw_peer *p, struct raw_seg *s)
-{
-	long long end = now_ms() + WAIT_MS;
-	int n;
-
-	do {
-		n = raw_recv(p, end - now_ms(), s);
-		if (n != 1)
-			return n;
-	} while (s->hdr.flags != TCPALT_ACK || s->data_len);
-	return 1;
-}
-
 /* Data sent by hand at snd_nxt, with the peer's clock, and ACKed. */
 static void send_acked(struct __test_metadata *_metadata, struct raw_peer *p,
 		       const void *data, size_t len)
@@ -321,7 +307,7 @@ static void send_acked(struct __test_metadata *_metadata, struct raw_peer *p,
 	struct raw_seg s;
 
 	ASSERT_EQ(0, raw_send_data(p, data, len));
-	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, raw_recv_pure_ack(p, WAIT_MS, &s));
 	ASSERT_EQ(p->snd_nxt, s.hdr.ack);
 }
 
@@ -345,7 +331,7 @@ TEST_F_TIMEOUT(paws, old_timestamp_dropped_and_acked, 60)
 
 	ASSERT_EQ(0, send_ts(p, TCPALT_ACK | TCPALT_PSH, p->snd_nxt,
 			     p->ts_val - 1000, "OLD!", 4));
-	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, raw_recv_pure_ack(p, WAIT_MS, &s));
 	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
 	EXPECT_TRUE(s.opts.has_ts);
 	EXPECT_EQ(p->ts_val, s.opts.tsecr);
@@ -410,7 +396,7 @@ TEST_F_TIMEOUT(paws, wrapped_sequence_replay_rejected, 60)
 
 	ASSERT_EQ(0, send_ts(p, TCPALT_ACK | TCPALT_PSH, p->snd_nxt + 1000,
 			     old_tsval, old, sizeof(old)));
-	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, raw_recv_pure_ack(p, WAIT_MS, &s));
 	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
 	if (paws >= 0)
 		EXPECT_EQ(paws + 1, proto_stat(PEER_NS, "PAWSEstab"));
@@ -449,7 +435,7 @@ TEST_F_TIMEOUT(paws, timewait_old_timestamp_no_restart, 60)
 	ASSERT_EQ(0, raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt,
 			      p->rcv_nxt, NULL, 0));
 	p->snd_nxt++;
-	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, raw_recv_pure_ack(p, WAIT_MS, &s));
 	ASSERT_EQ(1, conns_wait(PEER_NS, local, remote, "TIME-WAIT", 1,
 				WAIT_MS, NULL));
 	usleep(1100 * 1000);
@@ -458,7 +444,7 @@ TEST_F_TIMEOUT(paws, timewait_old_timestamp_no_restart, 60)
 
 	ASSERT_EQ(0, send_ts(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt - 1,
 			     p->ts_val - 1000, NULL, 0));
-	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, raw_recv_pure_ack(p, WAIT_MS, &s));
 	EXPECT_EQ(p->snd_nxt, s.hdr.ack);
 	if (restarts >= 0)
 		EXPECT_EQ(restarts, proto_stat(PEER_NS, "TimeWaitRestarts"));
@@ -467,23 +453,9 @@ TEST_F_TIMEOUT(paws, timewait_old_timestamp_no_restart, 60)
 
 	ASSERT_EQ(0, raw_send(p, TCPALT_FIN | TCPALT_ACK, p->snd_nxt - 1,
 			      p->rcv_nxt, NULL, 0));
-	ASSERT_EQ(1, recv_ack(p, &s));
+	ASSERT_EQ(1, raw_recv_pure_ack(p, WAIT_MS, &s));
 	if (restarts >= 0)
 		EXPECT_EQ(restarts + 1, proto_stat(PEER_NS, "TimeWaitRestarts"));
-}
-
-/* b's next segment with data. */
-static int recv_data(struct raw_peer *p, struct raw_seg *s)
-{
-	long long end = now_ms() + WAIT_MS;
-	int n;
-
-	do {
-		n = raw_recv(p, end - now_ms(), s);
-		if (n != 1)
-			return n;
-	} while (!s->data_len);
-	return 1;
 }
 
 /* tcpi_rtt and tcpi_total_retrans of a connection; 0 or -1. */
@@ -524,9 +496,9 @@ TEST_F_TIMEOUT(paws, rtt_from_tsecr_of_retransmission, 60)
 	ASSERT_EQ(0, raw_established(p, RAW_ISS, &fd));
 	ASSERT_EQ(0, netem_set(NULL, "veth-a", "delay 100ms"));
 	ASSERT_EQ(sizeof(buf), send(fd, buf, sizeof(buf), 0));
-	ASSERT_EQ(1, recv_data(p, &first));
+	ASSERT_EQ(1, raw_recv_data(p, WAIT_MS, &first));
 	ASSERT_EQ(sizeof(buf), first.data_len);
-	ASSERT_EQ(1, recv_data(p, &again));
+	ASSERT_EQ(1, raw_recv_data(p, WAIT_MS, &again));
 	ASSERT_EQ(first.hdr.seq, again.hdr.seq);
 	ASSERT_NE(first.opts.tsval, again.opts.tsval);
 	ASSERT_EQ(0, conn_rtt(fd, &rtt, &retrans));
