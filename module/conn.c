@@ -171,10 +171,8 @@ void tcpalt_purge_queues(struct sock *sk)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = skb_peek(&sk->sk_write_queue)))
+		tcpalt_wq_free(sk, skb);
 	tp->send_head = NULL;
 	__skb_queue_purge(&tp->ofo_queue);
 }
@@ -200,11 +198,17 @@ void tcpalt_destroy(struct sock *sk)
 
 /*
  * close() leaves a connection to finish on its own: count it against
- * max_orphans.  Over the limit it is refused, and the caller resets it.
+ * max_orphans.  Over the limit it is refused, and the caller resets it;
+ * so is one that holds memory while the protocol is out of it.
  */
 bool tcpalt_orphan_admit(struct sock *sk)
 {
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
+
+	if (tcpalt_out_of_memory(sk)) {
+		tcpalt_stat_inc(tn, TCPALT_STAT_ABORT_ON_MEMORY);
+		return false;
+	}
 
 	if (atomic_inc_return(&tn->orphans) >
 	    READ_ONCE(tn->sysctl_max_orphans)) {

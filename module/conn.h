@@ -404,6 +404,7 @@ void tcpalt_push(struct sock *sk);
 int tcpalt_queue_fin(struct sock *sk);
 int tcpalt_wq_unclone(struct sk_buff *skb);
 int tcpalt_wq_split(struct sock *sk, struct sk_buff *skb, u32 len);
+void tcpalt_wq_free(struct sock *sk, struct sk_buff *skb);
 void tcpalt_clean_acked(struct sock *sk, u32 ack);
 void tcpalt_send_again(struct sock *sk);
 

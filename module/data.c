@@ -24,11 +24,15 @@ static void rcv_drop_count(struct sock *sk)
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RCV_QUEUE_DROPS);
 }
 
-/* Out of order: it must fit the buffer as it is. */
+/*
+ * Out of order: it must fit the buffer as it is, and the protocol's
+ * memory (mem.c) must have room for it.
+ */
 static bool rcv_charge(struct sock *sk, struct sk_buff *skb)
 {
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf))
+	    READ_ONCE(sk->sk_rcvbuf) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize))
 		return false;
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
@@ -41,10 +45,18 @@ static bool rcv_charge(struct sock *sk, struct sk_buff *skb)
  * the buffer is already full, so a segment that costs more than the
  * measure said, a 64 KiB linear skb at twice its size, is not dropped
  * by itself (as Linux's tcp_try_rmem_schedule() lets it in).
+ *
+ * The protocol's memory must have room for it too, except when the
+ * receive queue is empty: the reader then gets it whatever the others
+ * hold, so no connection stalls for good (TCP forces the same charge).
+ * That skb is charged to the socket without pages reserved for it.
  */
-static bool rcv_room(struct sock *sk)
+static bool rcv_room(struct sock *sk, struct sk_buff *skb)
 {
-	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf);
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		return false;
+	return skb->sk || skb_queue_empty(&sk->sk_receive_queue) ||
+	       sk_rmem_schedule(sk, skb, skb->truesize);
 }
 
 /* Collapsed skbs: 16 KiB blocks, with their skb_shared_info inside. */
@@ -119,11 +131,15 @@ static void rcv_collapse(struct sock *sk)
 		__skb_queue_purge(&fresh);
 		return;
 	}
-	__skb_queue_purge(&sk->sk_receive_queue);
-	while ((nskb = __skb_dequeue(&fresh))) {
+	/*
+	 * The copies are charged before the originals are freed: the
+	 * socket's reserve dips for a moment, and what the originals give
+	 * back covers it, so no page goes uncounted afterwards.
+	 */
+	skb_queue_walk(&fresh, nskb)
 		skb_set_owner_r(nskb, sk);
-		__skb_queue_tail(&sk->sk_receive_queue, nskb);
-	}
+	__skb_queue_purge(&sk->sk_receive_queue);
+	skb_queue_splice_init(&fresh, &sk->sk_receive_queue);
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RCV_COLLAPSED);
 }
 
@@ -259,16 +275,16 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 		tcpalt_ack_schedule(sk);
 		return ofo_insert(sk, skb);
 	}
-	if (skb->len && !rcv_room(sk))
+	if (skb->len && !rcv_room(sk, skb))
 		rcv_collapse(sk);
-	if (skb->len && !rcv_room(sk)) {
+	if (skb->len && !rcv_room(sk, skb)) {
 		/*
 		 * The segment that fills the hole must get in: what waits
 		 * behind the hole goes (Linux's tcp_prune_ofo_queue()), to
 		 * be sent again.
 		 */
 		__skb_queue_purge(&tp->ofo_queue);
-		if (!rcv_room(sk)) {
+		if (!rcv_room(sk, skb)) {
 			rcv_drop_count(sk);
 			tp->ack_now = 1;
 			tcpalt_ack_schedule(sk);

@@ -125,9 +125,12 @@ static int __init tcpalt_init(void)
 	}
 	tcpalt_ipproto = proto_param;
 
-	err = tcpalt_tables_init();
+	err = tcpalt_mem_init();
 	if (err)
 		return err;
+	err = tcpalt_tables_init();
+	if (err)
+		goto free_mem;
 	err = register_pernet_subsys(&tcpalt_net_ops);
 	if (err)
 		goto free_tables;
@@ -161,6 +164,8 @@ unregister_pernet:
 	unregister_pernet_subsys(&tcpalt_net_ops);
 free_tables:
 	tcpalt_tables_exit();
+free_mem:
+	tcpalt_mem_exit();
 	return err;
 }
 
@@ -178,6 +183,7 @@ static void __exit tcpalt_exit(void)
 	 */
 	rcu_barrier();
 	tcpalt_tables_exit();
+	tcpalt_mem_exit();
 }
 
 module_init(tcpalt_init);

@@ -134,7 +134,7 @@ void tcpalt_send_reset(struct net *net, struct tcpalt_net *tn,
 static u16 tcpalt_window_field(struct sock *sk, bool syn)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	u32 wnd, left;
+	u32 wnd, left, free;
 
 	if (syn) {
 		tp->rcv_wnd = tcpalt_rcv_wnd_now(sk);
@@ -142,9 +142,15 @@ static u16 tcpalt_window_field(struct sock *sk, bool syn)
 		return tcpalt_syn_wnd_field(tp->rcv_wnd);
 	}
 	left = tcpalt_rcv_wnd_left(tp->rcv_wup, tp->rcv_wnd, tp->rcv_nxt);
-	wnd = tcpalt_select_rcv_wnd(left, tcpalt_rcv_wnd_now(sk),
-				    tcpalt_rcv_full_wnd(sk), tp->rcv_mss,
-				    tp->rcv_wscale);
+	free = tcpalt_rcv_wnd_now(sk);
+	/*
+	 * Under memory pressure the window opens to four segments at most
+	 * (TCP clamps its rcv_ssthresh so); what was offered stays.
+	 */
+	if (sk_under_memory_pressure(sk))
+		free = min_t(u32, free, 4U * tp->rcv_mss);
+	wnd = tcpalt_select_rcv_wnd(left, free, tcpalt_rcv_full_wnd(sk),
+				    tp->rcv_mss, tp->rcv_wscale);
 	tp->rcv_wnd = wnd;
 	tp->rcv_wup = tp->rcv_nxt;
 	return tcpalt_wnd_field(wnd, tp->rcv_wscale);

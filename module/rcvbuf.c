@@ -6,7 +6,8 @@
  * from timestamps or from the time a window takes to arrive, and the
  * bytes the user reads per RTT); the window scale that lets the window
  * reach the namespace's rmem maximum; and send-buffer growth with the
- * congestion window.  Nothing grows a buffer whose size the user set.
+ * congestion window.  Nothing grows a buffer whose size the user set,
+ * nor any buffer while the protocol's memory is past its low limit.
  */
 #include <linux/log2.h>
 #include <net/sock.h>
@@ -166,7 +167,7 @@ void tcpalt_rcv_space_adjust(struct sock *sk)
 					rcv_ratio(tp),
 					READ_ONCE(tn->sysctl_rmem[2]));
 		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
-		    buf > READ_ONCE(sk->sk_rcvbuf))
+		    tcpalt_mem_may_grow(sk) && buf > READ_ONCE(sk->sk_rcvbuf))
 			WRITE_ONCE(sk->sk_rcvbuf, buf);
 		tp->rcvq_space = copied;
 	}
@@ -200,7 +201,7 @@ void tcpalt_snd_buf_expand(struct sock *sk)
 	u64 want = 2ULL * segs * snd_seg_truesize(tp);
 	u32 max = READ_ONCE(tn->sysctl_wmem[2]);
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || !tcpalt_mem_may_grow(sk))
 		return;
 	want = min_t(u64, want, max);
 	if (want > READ_ONCE(sk->sk_sndbuf)) {

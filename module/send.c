@@ -6,7 +6,9 @@
  * what the peer's window, the congestion window and Nagle allow, cutting
  * an skb where only a part of it may go.  Segments
  * stay queued until acknowledged; sk_wmem_queued counts them against
- * SO_SNDBUF, so the generic sk_stream_* helpers do the waiting.
+ * SO_SNDBUF, so the generic sk_stream_* helpers do the waiting, and the
+ * protocol's memory (mem.c) holds them too: new data waits, as for a
+ * full buffer, while sk_wmem_schedule() refuses it.
  */
 #include <linux/skbuff.h>
 #include <net/inet_common.h>
@@ -71,12 +73,34 @@ static u32 send_size_goal(struct sock *sk)
 	return max(goal, 1U) * mss;
 }
 
+/* Memory the write queue took: the socket's and the protocol's. */
+static void wq_charge(struct sock *sk, int size)
+{
+	sk_wmem_queued_add(sk, size);
+	sk_mem_charge(sk, size);
+}
+
+static void wq_uncharge(struct sock *sk, int size)
+{
+	sk_wmem_queued_add(sk, -size);
+	sk_mem_uncharge(sk, size);
+}
+
+/* An skb leaves the write queue, acknowledged or abandoned. */
+void tcpalt_wq_free(struct sock *sk, struct sk_buff *skb)
+{
+	__skb_unlink(skb, &sk->sk_write_queue);
+	wq_uncharge(sk, skb->truesize);
+	kfree_skb(skb);
+}
+
 /*
  * An skb of the write queue holds its data in page fragments, never in
  * its head, which keeps only room for the headers; so it splits without
- * copying, and its truesize is close to its length.
+ * copying, and its truesize is close to its length.  It needs protocol
+ * memory, unless forced: a FIN must go whatever the others hold.
  */
-static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp)
+static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp, bool force)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb;
@@ -84,6 +108,10 @@ static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp)
 	skb = alloc_skb_fclone(TCPALT_MAX_HEADER, gfp);
 	if (!skb)
 		return NULL;
+	if (!force && !sk_wmem_schedule(sk, skb->truesize)) {
+		__kfree_skb(skb);
+		return NULL;
+	}
 	skb_reserve(skb, TCPALT_MAX_HEADER);
 	/* Checksummed on the way out: no sum while copying in. */
 	skb->ip_summed = CHECKSUM_PARTIAL;
@@ -92,7 +120,7 @@ static struct sk_buff *wq_new_skb(struct sock *sk, gfp_t gfp)
 	TCPALT_SKB_CB(skb)->end_seq = tp->write_seq;
 	TCPALT_SKB_CB(skb)->flags = TCPALT_ACK;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	wq_charge(sk, skb->truesize);
 	if (!tp->send_head)
 		tp->send_head = skb;
 	return skb;
@@ -107,9 +135,7 @@ static void wq_drop_if_empty(struct sock *sk, struct sk_buff *skb)
 		return;
 	if (tp->send_head == skb)
 		tp->send_head = NULL;
-	__skb_unlink(skb, &sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -skb->truesize);
-	kfree_skb(skb);
+	tcpalt_wq_free(sk, skb);
 }
 
 /* The queue's last skb, if it is unsent and has room for more. */
@@ -126,8 +152,9 @@ static struct sk_buff *wq_tail_with_room(struct sock *sk, u32 goal)
 
 /*
  * Copies the user's bytes into the socket's page fragment and hangs them
- * on skb, growing its last fragment where they are contiguous.  Returns
- * the bytes taken, or -ENOMEM to wait for memory, or -EFAULT.
+ * on skb, growing its last fragment where they are contiguous
+ * (skb_copy_to_page_nocache() charges them).  Returns the bytes taken,
+ * or -ENOMEM to wait for memory, or -EFAULT.
  */
 static int wq_append(struct sock *sk, struct sk_buff *skb,
 		     struct msghdr *msg, u32 goal)
@@ -143,6 +170,8 @@ static int wq_append(struct sock *sk, struct sk_buff *skb,
 	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
 	copy = min_t(size_t, min(goal - skb->len, pfrag->size - pfrag->offset),
 		     msg_data_left(msg));
+	if (!sk_wmem_schedule(sk, copy))
+		return -ENOMEM;
 	if (skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
 				     pfrag->offset, copy))
 		return -EFAULT;
@@ -185,7 +214,7 @@ static int send_copy(struct sock *sk, struct msghdr *msg, long *timeo)
 			return copied ?: -EPIPE;
 		skb = wq_tail_with_room(sk, goal);
 		if (!skb && tcpalt_wmem_free(sk))
-			skb = wq_new_skb(sk, sk->sk_allocation);
+			skb = wq_new_skb(sk, sk->sk_allocation, false);
 		n = skb ? wq_append(sk, skb, msg, goal) : -ENOMEM;
 		if (skb && n < 0)
 			wq_drop_if_empty(sk, skb);
@@ -238,7 +267,7 @@ int tcpalt_queue_fin(struct sock *sk)
 	if (tp->fin_queued)
 		return 0;
 	if (!skb || !tp->send_head)
-		skb = wq_new_skb(sk, sk->sk_allocation | __GFP_NOFAIL);
+		skb = wq_new_skb(sk, sk->sk_allocation | __GFP_NOFAIL, true);
 	TCPALT_SKB_CB(skb)->flags |= TCPALT_FIN;
 	TCPALT_SKB_CB(skb)->end_seq++;
 	WRITE_ONCE(tp->write_seq, tp->write_seq + 1);
@@ -250,7 +279,7 @@ int tcpalt_queue_fin(struct sock *sk)
 /*
  * Makes skb's head and fragment list its own before they change: a clone
  * of it may still be on its way out, sharing them.  The truesize stays
- * as it was charged to sk_wmem_queued.
+ * as it was charged.
  */
 int tcpalt_wq_unclone(struct sk_buff *skb)
 {
@@ -283,7 +312,8 @@ int tcpalt_wq_split(struct sock *sk, struct sk_buff *skb, u32 len)
 		return -ENOMEM;
 	skb_reserve(tail, TCPALT_MAX_HEADER);
 	tail->ip_summed = CHECKSUM_PARTIAL;
-	sk_wmem_queued_add(sk, tail->truesize);
+	/* Charged, never refused: the data is queued already (as TCP). */
+	wq_charge(sk, tail->truesize);
 	tail->truesize += moved;
 	skb->truesize -= moved;
 	skb_split(skb, tail, len);
@@ -329,7 +359,7 @@ static int wq_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb->len -= len;
 	skb->data_len -= len;
 	skb->truesize -= len;
-	sk_wmem_queued_add(sk, -len);
+	wq_uncharge(sk, len);
 	TCPALT_SKB_CB(skb)->seq += len;
 	return 0;
 }
@@ -482,10 +512,8 @@ void tcpalt_clean_acked(struct sock *sk, u32 ack)
 			tp->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL :
 					skb_queue_next(&sk->sk_write_queue, skb);
-		__skb_unlink(skb, &sk->sk_write_queue);
 		tcpalt_sack_forget(sk, skb);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		tcpalt_wq_free(sk, skb);
 		freed = true;
 	}
 	if (freed && sk->sk_socket)

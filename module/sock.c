@@ -20,11 +20,23 @@
 #include "stats.h"
 #include "tcpalt.h"
 
+/*
+ * sk_destruct: inet's, then the socket leaves the protocol's count, which
+ * tcpalt_init_sock() joined (sk_clone_lock() joins children to it).
+ */
+static void tcpalt_sock_destruct(struct sock *sk)
+{
+	inet_sock_destruct(sk);
+	sk_sockets_allocated_dec(sk);
+}
+
 /* struct proto .init: a fresh socket from socket(). */
 static int tcpalt_init_sock(struct sock *sk)
 {
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 
+	sk_sockets_allocated_inc(sk);
+	sk->sk_destruct = tcpalt_sock_destruct;
 	tcpalt_conn_init(sk);
 	/* Which devices take our super-segments whole: see offload.c. */
 	sk->sk_gso_type = SKB_GSO_SCTP;
@@ -261,6 +273,16 @@ static struct proto tcpalt_prot = {
 	.get_port = tcpalt_get_port,
 	.put_port = tcpalt_put_port,
 	.obj_size = sizeof(struct tcpalt_sock),
+	/* Protocol memory (mem.c): the generic sk_mem_* code uses these. */
+	.memory_allocated = &tcpalt_memory_allocated,
+	.per_cpu_fw_alloc = &tcpalt_memory_per_cpu_fw_alloc,
+	.memory_pressure = &tcpalt_memory_pressure,
+	.enter_memory_pressure = tcpalt_enter_memory_pressure,
+	.leave_memory_pressure = tcpalt_leave_memory_pressure,
+	.sockets_allocated = &tcpalt_sockets_allocated,
+	.sysctl_mem = tcpalt_sysctl_mem,
+	.sysctl_rmem = tcpalt_mem_min_rmem,
+	.sysctl_wmem = tcpalt_mem_min_wmem,
 };
 
 static __poll_t tcpalt_poll_listener(struct sock *sk)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/percpu.h>
+#include <linux/percpu_counter.h>
 #include <linux/seq_file.h>
 
 #include "stats.h"
@@ -60,6 +61,8 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_PERSIST_TIMEOUTS] = "PersistTimeouts",
 	[TCPALT_STAT_OOW_ACK_LIMITED] = "OutOfWindowAckLimited",
 	[TCPALT_STAT_TW_ACK_LIMITED] = "TimeWaitAckLimited",
+	[TCPALT_STAT_MEMORY_PRESSURES] = "MemoryPressures",
+	[TCPALT_STAT_ABORT_ON_MEMORY] = "AbortOnMemory",
 };
 
 int tcpalt_stats_net_init(struct net *net)
@@ -94,5 +97,11 @@ int tcpalt_stats_show(struct seq_file *seq, void *v)
 			   tcpalt_stat_sum(tn, s));
 	seq_printf(seq, "CurrTimeWait %u\n", tcpalt_tw_count(net));
 	seq_printf(seq, "CurrOrphans %d\n", atomic_read(&tn->orphans));
+	/* The protocol's, shared by every namespace (mem.c). */
+	seq_printf(seq, "CurrMemPages %ld\n", tcpalt_mem_pages());
+	seq_printf(seq, "CurrSockets %lld\n",
+		   percpu_counter_sum_positive(&tcpalt_sockets_allocated));
+	seq_printf(seq, "MemPressure %d\n",
+		   !!READ_ONCE(tcpalt_memory_pressure));
 	return 0;
 }

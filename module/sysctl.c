@@ -25,6 +25,7 @@ static int acks_max = 1000000;
  * bytes) cannot outgrow by much and sk_rcvbuf's int holds twice over.
  */
 static int mem_max = 1 << 30;
+static const unsigned long ulong_one = 1;
 
 /*
  * rmem and wmem: "min default max" as tcp_rmem and tcp_wmem, each from 1
@@ -50,6 +51,42 @@ static int tcpalt_proc_mem(struct ctl_table *table, int write, void *buffer,
 	for (i = 0; i < 3; i++)
 		vals[i] = READ_ONCE(cur[i]);
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!err && write) {
+		if (vals[0] > vals[1] || vals[1] > vals[2]) {
+			err = -EINVAL;
+		} else {
+			for (i = 0; i < 3; i++)
+				WRITE_ONCE(cur[i], vals[i]);
+		}
+	}
+	mutex_unlock(&mem_lock);
+	return err;
+}
+
+/*
+ * mem: the protocol's memory limits in pages, "low pressure high" as
+ * tcp_mem, 1 <= low <= pressure <= high; all or nothing, as above.
+ */
+static unsigned long mem_pages_max = LONG_MAX >> PAGE_SHIFT;
+
+static int tcpalt_proc_mem_pages(struct ctl_table *table, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	long *cur = table->data;
+	unsigned long vals[3];
+	struct ctl_table tmp = {
+		.data = vals,
+		.maxlen = sizeof(vals),
+		.mode = table->mode,
+		.extra1 = (void *)&ulong_one,
+		.extra2 = &mem_pages_max,
+	};
+	int err, i;
+
+	mutex_lock(&mem_lock);
+	for (i = 0; i < 3; i++)
+		vals[i] = READ_ONCE(cur[i]);
+	err = proc_doulongvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (!err && write) {
 		if (vals[0] > vals[1] || vals[1] > vals[2]) {
 			err = -EINVAL;
@@ -170,6 +207,16 @@ static const struct ctl_table tcpalt_sysctl_template[] = {
 	 */
 	TCPALT_SYSCTL_MEM("rmem", sysctl_rmem),
 	TCPALT_SYSCTL_MEM("wmem", sysctl_wmem),
+	/*
+	 * The protocol's memory (mem.c), shared by every namespace as
+	 * tcp_mem is: each shows it, only the initial one may write it.
+	 */
+	{
+		.procname = "mem",
+		.maxlen = sizeof(tcpalt_sysctl_mem),
+		.mode = 0644,
+		.proc_handler = tcpalt_proc_mem_pages,
+	},
 	{ }
 };
 
@@ -222,8 +269,15 @@ int tcpalt_sysctl_net_init(struct net *net)
 			sizeof(tcpalt_sysctl_template), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
-	for (i = 0; table[i].procname; i++)
+	for (i = 0; table[i].procname; i++) {
+		if (table[i].proc_handler == tcpalt_proc_mem_pages) {
+			table[i].data = tcpalt_sysctl_mem;
+			if (!net_eq(net, &init_net))
+				table[i].mode = 0444;
+			continue;
+		}
 		table[i].data = (char *)tn + (uintptr_t)table[i].data;
+	}
 
 	tn->sysctl_hdr = register_net_sysctl(net, "net/tcpalt", table);
 	if (!tn->sysctl_hdr) {

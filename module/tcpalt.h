@@ -7,6 +7,7 @@
 #define _TCPALT_H
 
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -200,6 +201,23 @@ void tcpalt_offload_exit(void);
 struct sk_buff *tcpalt_gro_receive(struct list_head *head,
 				   struct sk_buff *skb);
 int tcpalt_gro_complete(struct sk_buff *skb, int thoff);
+
+/* mem.c */
+struct percpu_counter;
+extern atomic_long_t tcpalt_memory_allocated;
+DECLARE_PER_CPU(int, tcpalt_memory_per_cpu_fw_alloc);
+extern struct percpu_counter tcpalt_sockets_allocated;
+extern unsigned long tcpalt_memory_pressure;
+extern long tcpalt_sysctl_mem[3];
+extern int tcpalt_mem_min_rmem[3];
+extern int tcpalt_mem_min_wmem[3];
+void tcpalt_enter_memory_pressure(struct sock *sk);
+void tcpalt_leave_memory_pressure(struct sock *sk);
+bool tcpalt_out_of_memory(const struct sock *sk);
+bool tcpalt_mem_may_grow(const struct sock *sk);
+int tcpalt_mem_init(void);
+void tcpalt_mem_exit(void);
+long tcpalt_mem_pages(void);
 
 /* sysctl.c */
 int tcpalt_sysctl_net_init(struct net *net);

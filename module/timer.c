@@ -145,9 +145,26 @@ static u32 rtx_next_us(struct sock *sk)
 	return rto_within_us(sk, user_timeout_left(sk));
 }
 
+/*
+ * An orphan that holds memory the protocol has run out of is reset
+ * rather than kept retrying (TCP's tcp_out_of_resources()): nobody
+ * waits for its data, and live connections need the memory.
+ */
+static bool rtx_orphan_out_of_memory(struct sock *sk)
+{
+	if (!sock_flag(sk, SOCK_DEAD) || !tcpalt_out_of_memory(sk))
+		return false;
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_ABORT_ON_MEMORY);
+	tcpalt_sm_event(sk, NULL, TCPALT_EV_ABORT);
+	return true;
+}
+
 static void rtx_timeout(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (rtx_orphan_out_of_memory(sk))
+		return;
 
 	/* The head went out about one RTO ago: that starts the clock. */
 	if (!tp->retransmits)
@@ -247,6 +264,8 @@ static void rtx_persist(struct sock *sk)
 		tp->probe_stamp = 0;
 		return;
 	}
+	if (rtx_orphan_out_of_memory(sk))
+		return;
 	if (persist_give_up(sk)) {
 		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
 				TCPALT_STAT_PERSIST_TIMEOUTS);

@@ -138,6 +138,15 @@ enum tcpalt_stat {
 	TCPALT_STAT_TW_ACK_LIMITED,	/* TimeWaitAckLimited: TIME-WAIT
 					 * ACKs left unsent by tw_ack_limit
 					 */
+	TCPALT_STAT_MEMORY_PRESSURES,	/* MemoryPressures: the protocol's
+					 * memory passed the "mem" pressure
+					 * limit, on a socket of this
+					 * namespace
+					 */
+	TCPALT_STAT_ABORT_ON_MEMORY,	/* AbortOnMemory: orphans reset
+					 * while the protocol's memory was
+					 * over its hard limit
+					 */
 	__TCPALT_STAT_MAX
 };
 
