@@ -10,9 +10,10 @@
  *
  * "mem" is the protocol's, shared by every namespace: only the initial
  * namespace may write it, so the tests write it from there.  The kernel
- * keeps up to net.core.mem_pcpu_rsv pages per CPU out of the total the
- * limits are checked against; the tests that set tiny limits set that
- * reserve to one page, so the limits bite at once.
+ * keeps up to net.core.mem_pcpu_rsv pages (1 MiB at least) per CPU out of
+ * the total the limits are checked against; the tests that set tiny
+ * limits first make a pair hold more than that reserve on every CPU
+ * could hide, so the limits bite at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,6 @@
 
 #define PORT		6100
 #define MEM_PATH	"/proc/sys/net/tcpalt/mem"
-#define PCPU_RSV_PATH	"/proc/sys/net/core/mem_pcpu_rsv"
 #define WAIT_MS		5000
 
 /*
@@ -43,8 +43,8 @@
 
 static char chunk[65536];
 
-/* Writes a /proc/sys file of the initial namespace; 0 or -errno. */
-static int init_ns_write(const char *path, const char *text)
+/* Moves the thread to the initial namespace; back with ns_enter(NULL). */
+static int enter_init_ns(void)
 {
 	int fd, err;
 
@@ -55,6 +55,14 @@ static int init_ns_write(const char *path, const char *text)
 		return -errno;
 	err = setns(fd, CLONE_NEWNET) ? -errno : 0;
 	close(fd);
+	return err;
+}
+
+/* Writes a /proc/sys file of the initial namespace; 0 or -errno. */
+static int init_ns_write(const char *path, const char *text)
+{
+	int err = enter_init_ns();
+
 	if (!err)
 		err = write_in(NULL, path, text);
 	if (ns_enter(NULL))
@@ -73,6 +81,18 @@ static int read_longs(const char *path, long *v, int n)
 		got++;
 	fclose(f);
 	return got == n ? 0 : -1;
+}
+
+/* net.core sysctls exist in the initial namespace only. */
+static int init_ns_read_longs(const char *path, long *v, int n)
+{
+	int err = enter_init_ns();
+
+	if (!err)
+		err = read_longs(path, v, n);
+	if (ns_enter(NULL))
+		return -1;
+	return err;
 }
 
 static long long meminfo_kb(const char *name)
@@ -120,16 +140,15 @@ static long long pressures(void)
 
 FIXTURE(mem) {
 	long saved[3];
-	long saved_rsv;
 	int cli, srv;
+	int hold_cli, hold_srv;
 };
 
 FIXTURE_SETUP(mem)
 {
-	self->cli = self->srv = -1;
+	self->cli = self->srv = self->hold_cli = self->hold_srv = -1;
 	ASSERT_EQ(0, topo_setup());
 	ASSERT_EQ(0, read_longs(MEM_PATH, self->saved, 3));
-	ASSERT_EQ(0, read_longs(PCPU_RSV_PATH, &self->saved_rsv, 1));
 }
 
 FIXTURE_TEARDOWN(mem)
@@ -140,19 +159,68 @@ FIXTURE_TEARDOWN(mem)
 		close(self->cli);
 	if (self->srv >= 0)
 		close(self->srv);
+	if (self->hold_cli >= 0)
+		close(self->hold_cli);
+	if (self->hold_srv >= 0)
+		close(self->hold_srv);
 	snprintf(text, sizeof(text), "%ld %ld %ld", self->saved[0],
 		 self->saved[1], self->saved[2]);
 	EXPECT_EQ(0, init_ns_write(MEM_PATH, text));
-	snprintf(text, sizeof(text), "%ld", self->saved_rsv);
-	EXPECT_EQ(0, init_ns_write(PCPU_RSV_PATH, text));
 	topo_teardown();
 }
 
-/* Tiny limits, checked against an exact total. */
-static int limits_tiny(const char *text)
+/*
+ * A pair with 4 MiB buffers whose accepted end is never read, a's end
+ * filled until it refuses: what the protocol then holds, at least 8 MiB,
+ * is more than the CPUs' reserves can keep from the total the limits
+ * are checked against (2 MiB on two CPUs), so tiny limits bite.  Its
+ * pages, or -1.
+ */
+static long long hold_memory(int port, int *cli, int *srv)
 {
-	return init_ns_write(PCPU_RSV_PATH, "1") ?:
-	       init_ns_write(MEM_PATH, text);
+	int lfd = conn_listen(PEER_NS, ADDR_B, port, 8), big = 4 << 20;
+	long long end = now_ms() + WAIT_MS, pages = -1;
+
+	*cli = *srv = -1;
+	/* The FORCE options pass net.core's rmem_max and wmem_max. */
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_RCVBUFFORCE, &big,
+				  sizeof(big)))
+		return -1;
+	*cli = conn_socket(NULL);
+	if (*cli < 0 || setsockopt(*cli, SOL_SOCKET, SO_SNDBUFFORCE, &big,
+				   sizeof(big)) ||
+	    sock_connect(*cli, ADDR_B, port))
+		goto out;
+	*srv = accept(lfd, NULL, NULL);
+	if (*srv < 0)
+		goto out;
+	set_nonblock(*cli);
+	/* Until both buffers are full: the window shut, the queue full. */
+	while (now_ms() < end) {
+		fill(*cli);
+		pages = stat_get(NULL, "CurrMemPages");
+		if (pages >= 2048)
+			break;
+		wait_fd(*cli, POLLOUT, 100);
+	}
+out:
+	close(lfd);
+	return pages;
+}
+
+#define HOLD_PORT	(PORT + 50)
+
+/* Tiny limits, with enough held that they bite at once. */
+static int limits_tiny(struct __test_metadata *_metadata, FIXTURE_DATA(mem) *self,
+		       const char *text)
+{
+	long long pages = hold_memory(HOLD_PORT, &self->hold_cli,
+				      &self->hold_srv);
+
+	TH_LOG("held: %lld pages", pages);
+	if (pages < 2048)
+		return -1;
+	return init_ns_write(MEM_PATH, text);
 }
 
 /* ---- The sysctl ---- */
@@ -171,7 +239,7 @@ TEST_F(mem, sysctl_defaults_and_bad_writes)
 	ASSERT_LT(0, v[0]);
 	EXPECT_EQ(v[1] / 4 * 3, v[0]);
 	EXPECT_EQ(v[0] * 2, v[2]);
-	ASSERT_EQ(0, read_longs("/proc/sys/net/ipv4/tcp_mem", tcp, 3));
+	ASSERT_EQ(0, init_ns_read_longs("/proc/sys/net/ipv4/tcp_mem", tcp, 3));
 	EXPECT_LE(tcp[1] / 2, v[1]);
 	EXPECT_GE(tcp[1] + tcp[1] / 10, v[1]);
 
@@ -199,11 +267,10 @@ TEST_F(mem, sysctl_defaults_and_bad_writes)
 /* ---- Over the hard limit ---- */
 
 /*
- * Over the hard limit a socket takes only what the generic rules force:
- * the rest of the super-segment it is filling once it is at its (now
- * moderated) buffer, as TCP's.  So one send takes at most one
- * super-segment and a page, the next none, a blocking one waits; once
- * the limit rises the data goes through, byte-exact.
+ * Over the hard limit a socket with nothing queued takes nothing: a
+ * non-blocking send fails with EAGAIN, a blocking one waits its
+ * SO_SNDTIMEO out; once the limit rises the data goes through,
+ * byte-exact.
  */
 TEST_F(mem, send_waits_over_hard_limit)
 {
@@ -217,22 +284,13 @@ TEST_F(mem, send_waits_over_hard_limit)
 	for (i = 0; i < (int)sizeof(chunk); i++)
 		chunk[i] = i * 7;
 	ASSERT_EQ(0, conn_pair(PORT, &self->cli, &self->srv));
-	ASSERT_EQ(0, limits_tiny("1 1 1"));
+	ASSERT_EQ(0, limits_tiny(_metadata, self, "1 1 1"));
 
-	/*
-	 * Whether the first page still fits depends on what the CPUs held
-	 * back before the reserve went to one page: none or a little.
-	 */
-	sent = send(self->cli, chunk, sizeof(chunk), MSG_DONTWAIT);
-	TH_LOG("over the hard limit: the first send took %lld bytes", sent);
-	if (sent < 0) {
-		EXPECT_EQ(EAGAIN, errno);
-		sent = 0;
-	}
-	EXPECT_GE(65536 + 4096, sent);
+	/* An empty socket over the hard limit takes nothing. */
 	errno = 0;
 	EXPECT_EQ(-1, send(self->cli, chunk, sizeof(chunk), MSG_DONTWAIT));
 	EXPECT_EQ(EAGAIN, errno);
+	sent = 0;
 	ASSERT_EQ(0, setsockopt(self->cli, SOL_SOCKET, SO_SNDTIMEO, &tv,
 				sizeof(tv)));
 	errno = 0;
@@ -309,7 +367,7 @@ TEST_F(mem, orphans_reset_out_of_memory)
 	long long orphans = stat_get(NULL, "Orphaned");
 
 	ASSERT_EQ(0, stuck_pair(PORT, &self->cli, &self->srv));
-	ASSERT_EQ(0, limits_tiny("1 1 1"));
+	ASSERT_EQ(0, limits_tiny(_metadata, self, "1 1 1"));
 	close(self->cli);
 	self->cli = -1;
 	EXPECT_EQ(aborts + 1, stat_get(NULL, "AbortOnMemory"));
@@ -331,6 +389,101 @@ TEST_F(mem, orphans_reset_out_of_memory)
 					      6400 + SLACK_MS));
 	EXPECT_EQ(1, reset_seen(self->srv, WAIT_MS));
 	EXPECT_EQ(0, proto_stat_wait(NULL, "CurrOrphans", 0, WAIT_MS));
+}
+
+/* ---- Under pressure ---- */
+
+#define RAW_PORT	42100
+#define RAW_ISS		0x30000000u
+#define SEG		1448	/* a full segment with timestamps */
+
+/*
+ * The largest window b offers while the raw peer sends `bytes` in pairs
+ * of full segments, the accepted end reading as it goes.  -1 on error.
+ */
+static long largest_window(struct raw_peer *p, int srv, u8 wscale,
+			   long bytes)
+{
+	static char data[SEG], rbuf[65536];
+	long sent = 0, largest = 0, wnd, acks = 0;
+	struct raw_seg s;
+	int got;
+
+	while (sent < bytes) {
+		if (raw_send_data(p, data, SEG) || raw_send_data(p, data, SEG))
+			return -1;
+		sent += 2 * SEG;
+		while (recv(srv, rbuf, sizeof(rbuf), MSG_DONTWAIT) > 0)
+			;
+		/* Every ACK that came, not just the first: none goes stale. */
+		acks = 0;
+		for (got = raw_recv_pure_ack(p, WAIT_MS, &s); got == 1;
+		     got = raw_recv_pure_ack(p, 20, &s)) {
+			wnd = (long)s.hdr.window << wscale;
+			if (wnd > largest)
+				largest = wnd;
+			acks++;
+		}
+		if (got < 0 || !acks)
+			return -1;
+	}
+	return largest;
+}
+
+/*
+ * Under memory pressure the window a connection offers opens to four
+ * segments at most, as TCP clamps its rcv_ssthresh; what it offered
+ * before stays offered, so the clamp shows once the old edge is reached.
+ * Without pressure the same reader gets its buffer's window back.  The
+ * pair limits_tiny() fills keeps the protocol above the low limit, so
+ * the pressure, once entered, lasts.
+ */
+TEST_F(mem, window_clamped_under_pressure)
+{
+	struct raw_seg synack;
+	struct raw_peer p = { .fd = -1 };
+	long free_wnd, tight_wnd;
+	int lfd, srv, i;
+	u8 wscale;
+
+	ASSERT_EQ(0, quiet_ns_a());
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT + 1, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, raw_peer_open(&p, RAW_PORT, PORT + 1));
+	ASSERT_EQ(0, raw_connect(&p, RAW_ISS, &synack));
+	srv = accept_wait(lfd, WAIT_MS);
+	ASSERT_LE(0, srv);
+	wscale = synack.opts.has_wscale ? synack.opts.wscale : 0;
+
+	free_wnd = largest_window(&p, srv, wscale, 256 * 1024);
+	EXPECT_EQ(0, stat_get(NULL, "MemPressure"));
+	ASSERT_EQ(0, limits_tiny(_metadata, self, "1 1 100000000"));
+	/*
+	 * The raw socket also took a copy of every segment the pair just
+	 * filled drew from b: its buffer is full of them.  Empty it, or
+	 * b's next ACKs to the raw peer find no room.
+	 */
+	while (raw_recv(&p, 200, &synack) == 1)
+		;
+	/*
+	 * Pressure starts at the next page the protocol takes; then the old
+	 * edge, which an ACK before it may have moved, must be passed.
+	 */
+	for (i = 0; i < 100 && stat_get(NULL, "MemPressure") != 1; i++)
+		ASSERT_LT(0, largest_window(&p, srv, wscale, 2 * SEG));
+	ASSERT_EQ(1, stat_get(NULL, "MemPressure"));
+	ASSERT_LT(0, largest_window(&p, srv, wscale, free_wnd + 4 * SEG));
+	tight_wnd = largest_window(&p, srv, wscale, 128 * 1024);
+	TH_LOG("largest window: %ld without pressure, %ld under it",
+	       free_wnd, tight_wnd);
+	EXPECT_LT(8 * 1460, free_wnd);
+	/* Four segments of b's MSS, rounded up to the scale's unit. */
+	EXPECT_GE(4 * 1460 + (1 << wscale), tight_wnd);
+	EXPECT_LT(0, tight_wnd);
+
+	raw_peer_close(&p);
+	close(srv);
+	close(lfd);
 }
 
 /* ---- The hog ---- */
