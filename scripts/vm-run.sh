@@ -22,6 +22,7 @@
 # Environment:
 #   TCPALT_ACCEL=tcg|kvm    skip the cached KVM probe
 #   TCPALT_VM_APPEND="..."  extra kernel command line
+#   TCPALT_VM_MEM=SIZE      guest memory, as QEMU's -m (default 2G)
 #
 # Exit status: the command's, or 124 if the VM timed out, or 1 if the guest
 # died or the kernel log shows a warning, a bug or a bad taint.
@@ -298,7 +299,7 @@ run_qemu() {
 	# -nodefaults: no NIC, VGA or floppy for the guest to probe.
 	local qemu=(
 		qemu-system-x86_64 -nodefaults -no-user-config -no-reboot
-		-machine q35 -cpu max -smp "$SMP" -m 2G -display none
+		-machine q35 -cpu max -smp "$SMP" -m "${TCPALT_VM_MEM:-2G}" -display none
 		"${accel_opts[@]}" "${serial[@]}"
 		-kernel "$boot_kernel" -initrd "$initrd" -append "$(kernel_cmdline)"
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
