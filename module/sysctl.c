@@ -24,79 +24,78 @@ static int acks_max = 1000000;
  * Buffer sizes: 1 GiB at most, which a window scale of 14 (65535 << 14
  * bytes) cannot outgrow by much and sk_rcvbuf's int holds twice over.
  */
-static int mem_max = 1 << 30;
+static unsigned long mem_max = 1 << 30;
+/* mem's pages: as many as a long counts bytes of. */
+static unsigned long mem_pages_max = LONG_MAX >> PAGE_SHIFT;
 static const unsigned long ulong_one = 1;
 
 /*
- * rmem and wmem: "min default max" as tcp_rmem and tcp_wmem, each from 1
- * to mem_max, and min <= default <= max.  A write is parsed into a copy
- * and stored only once all of it passed, so a bad one changes nothing;
- * the lock keeps two writers from mixing their triples.
+ * An ordered triple, "low middle high": rmem and wmem ("min default max"
+ * as tcp_rmem and tcp_wmem, ints, each from 1 to mem_max) and mem ("low
+ * pressure high" as tcp_mem, longs, each from 1 to mem_pages_max), with
+ * low <= middle <= high.  A write is parsed into a copy and stored only
+ * once all of it passed, so a bad one changes nothing; the lock keeps
+ * two writers from mixing their triples.
  */
-static DEFINE_MUTEX(mem_lock);
+static DEFINE_MUTEX(triple_lock);
 
-static int tcpalt_proc_mem(struct ctl_table *table, int write, void *buffer,
-			   size_t *lenp, loff_t *ppos)
+static unsigned long triple_get(const struct ctl_table *table, int i)
 {
-	int *cur = table->data, vals[3], err, i;
-	struct ctl_table tmp = {
-		.data = vals,
-		.maxlen = sizeof(vals),
-		.mode = table->mode,
-		.extra1 = SYSCTL_ONE,
-		.extra2 = &mem_max,
-	};
-
-	mutex_lock(&mem_lock);
-	for (i = 0; i < 3; i++)
-		vals[i] = READ_ONCE(cur[i]);
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
-	if (!err && write) {
-		if (vals[0] > vals[1] || vals[1] > vals[2]) {
-			err = -EINVAL;
-		} else {
-			for (i = 0; i < 3; i++)
-				WRITE_ONCE(cur[i], vals[i]);
-		}
-	}
-	mutex_unlock(&mem_lock);
-	return err;
+	if (table->maxlen == 3 * sizeof(long))
+		return READ_ONCE(((long *)table->data)[i]);
+	return READ_ONCE(((int *)table->data)[i]);
 }
 
-/*
- * mem: the protocol's memory limits in pages, "low pressure high" as
- * tcp_mem, 1 <= low <= pressure <= high; all or nothing, as above.
- */
-static unsigned long mem_pages_max = LONG_MAX >> PAGE_SHIFT;
-
-static int tcpalt_proc_mem_pages(struct ctl_table *table, int write,
-				 void *buffer, size_t *lenp, loff_t *ppos)
+static void triple_set(const struct ctl_table *table, int i,
+		       unsigned long val)
 {
-	long *cur = table->data;
+	if (table->maxlen == 3 * sizeof(long))
+		WRITE_ONCE(((long *)table->data)[i], val);
+	else
+		WRITE_ONCE(((int *)table->data)[i], val);
+}
+
+static int proc_ordered_triple(struct ctl_table *table, int write,
+			       void *buffer, size_t *lenp, loff_t *ppos,
+			       unsigned long *max)
+{
 	unsigned long vals[3];
 	struct ctl_table tmp = {
 		.data = vals,
 		.maxlen = sizeof(vals),
 		.mode = table->mode,
 		.extra1 = (void *)&ulong_one,
-		.extra2 = &mem_pages_max,
+		.extra2 = max,
 	};
 	int err, i;
 
-	mutex_lock(&mem_lock);
+	mutex_lock(&triple_lock);
 	for (i = 0; i < 3; i++)
-		vals[i] = READ_ONCE(cur[i]);
+		vals[i] = triple_get(table, i);
 	err = proc_doulongvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (!err && write) {
 		if (vals[0] > vals[1] || vals[1] > vals[2]) {
 			err = -EINVAL;
 		} else {
 			for (i = 0; i < 3; i++)
-				WRITE_ONCE(cur[i], vals[i]);
+				triple_set(table, i, vals[i]);
 		}
 	}
-	mutex_unlock(&mem_lock);
+	mutex_unlock(&triple_lock);
 	return err;
+}
+
+static int tcpalt_proc_mem(struct ctl_table *table, int write, void *buffer,
+			   size_t *lenp, loff_t *ppos)
+{
+	return proc_ordered_triple(table, write, buffer, lenp, ppos, &mem_max);
+}
+
+static int tcpalt_proc_mem_pages(struct ctl_table *table, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	return proc_ordered_triple(table, write, buffer, lenp, ppos,
+				   &mem_pages_max);
 }
 
 /*
