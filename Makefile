@@ -3,7 +3,8 @@
 # tcpalt, built out of tree against Debian's 6.1 headers.
 #
 #   make            the module, W=1 and warnings as errors, then the
-#                   check that it imports none of Linux TCP's functions
+#                   check that it imports none of Linux TCP's functions,
+#                   and build/tcpalt-run with its preload library
 #   make lint       sparse (C=2) and checkpatch.pl --strict
 #   make unit       host unit tests of the portable core
 #   make check      everything: deps, build, lint, unit tests, and the VM
@@ -25,11 +26,25 @@ BUILD := build
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
-.PHONY: all module symcheck lint sparse checkpatch unit selftests check \
+.PHONY: all module tools symcheck lint sparse checkpatch unit selftests check \
 	check-full check-stock check-debug debug-kernel vm vm-debug demo bench-synflood \
 	bench deps clean
 
-all: module symcheck
+all: module symcheck tools
+
+# tcpalt-run and the LD_PRELOAD library it finds beside it.
+TOOL_CFLAGS := -O2 -g -Wall -Wextra -Werror
+RUN := $(BUILD)/tcpalt-run
+PRELOAD := $(BUILD)/tcpalt-preload.so
+tools: $(RUN) $(PRELOAD)
+
+$(RUN): scripts/tcpalt-run.c
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -o $@ $<
+
+$(PRELOAD): scripts/tcpalt-preload.c
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 deps:
 	scripts/deps.sh
@@ -96,5 +111,6 @@ vm-debug: deps
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -f $(RUN) $(PRELOAD)
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean

@@ -46,6 +46,7 @@ static void child_setup(struct sock *child, struct sock *sk,
 	tp->ts_recent_stamp = tcpalt_seconds();
 	tp->ts_offset = tcpalt_ts_offset(req->laddr, req->raddr);
 	tp->sack_ok = req->sack_ok;
+	tp->segs_in = 1;	/* the SYN, as TCP counts it */
 	tcpalt_init_sequence(child, req->peer_mss, TCPALT_SKB_CB(skb));
 	tcpalt_inherit_port(child, sk);
 	tcpalt_set_state(child, TCP_ESTABLISHED);
@@ -83,6 +84,7 @@ bool tcpalt_child_promote(struct tcpalt_listener *l,
 	sk_acceptq_added(sk);
 	*promoted = true;
 
+	tcpalt_count_segs_in(child, skb);
 	kept = tcpalt_rcv_synchronized(child, skb);
 	bh_unlock_sock(child);
 	sock_put(child);	/* the accept queue keeps sk_clone_lock()'s other */

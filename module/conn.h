@@ -197,8 +197,17 @@ struct tcpalt_sock {
 	u32 mtu_info;
 	unsigned long deferred;		/* TCPALT_DEFER_* bit numbers */
 
-	/* TCP_INFO totals. */
+	/*
+	 * TCP_INFO totals.  The segment counts are RFC 4898's SegsOut,
+	 * SegsIn, DataSegsOut and DataSegsIn: every segment the socket
+	 * sent or took, a GSO or GRO one counting as the segments it
+	 * stands for, and of them those with data.
+	 */
 	u32 total_retrans;
+	u32 segs_out;
+	u32 segs_in;
+	u32 data_segs_out;
+	u32 data_segs_in;
 	u64 bytes_acked;
 	u64 bytes_received;
 
@@ -340,6 +349,21 @@ static inline bool tcpalt_paws_ok(const struct tcpalt_sock *tp)
 static inline u32 tcpalt_ts_now(const struct tcpalt_sock *tp)
 {
 	return tcpalt_ts_clock(tp->ts_offset);
+}
+
+/*
+ * A segment the socket takes, its header pulled: TCP_INFO's segs_in and
+ * data_segs_in.
+ */
+static inline void tcpalt_count_segs_in(struct sock *sk,
+					const struct sk_buff *skb)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	u16 segs = max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+
+	tp->segs_in += segs;
+	if (skb->len)
+		tp->data_segs_in += segs;
 }
 
 /* conn.c: life of a connection. */

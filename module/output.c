@@ -241,6 +241,7 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		.flags = cb->flags,
 	};
 	struct tcpalt_opts o;
+	u32 data_len;
 	u16 segs;
 	int err;
 	u8 *seg;
@@ -253,6 +254,7 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		if (!skb)
 			goto discard;
 	}
+	data_len = skb->len;
 	if (hdr.flags & TCPALT_ACK)
 		hdr.ack = tp->rcv_nxt;
 	hdr.window = tcpalt_window_field(sk, hdr.flags & TCPALT_SYN);
@@ -281,6 +283,10 @@ int tcpalt_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	}
 
 	segs = skb_shinfo(skb)->gso_segs ?: 1;
+	/* Counted when handed down, as TCP counts them, sent or not. */
+	tp->segs_out += segs;
+	if (data_len)
+		tp->data_segs_out += segs;
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	if (unlikely(net_xmit_eval(err)))
 		goto discard_counted;

@@ -306,6 +306,7 @@ int tcpalt_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	bool queued = false;
 
+	tcpalt_count_segs_in(sk, skb);
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
 		rcv_syn_sent(sk, skb);

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "conn.h"
+#include "core/seq.h"
 #include "tcpalt.h"
 
 /* TCP's bounds: TCP_MIN_MSS, MAX_TCP_WINDOW, MAX_TCP_SYNCNT. */
@@ -140,6 +141,59 @@ static void fill_info(struct sock *sk, struct tcpalt_info *info)
 	info->tcpi_bytes_received = tp->bytes_received;
 }
 
+/* A write-queue skb in segments of the MSS: a bare FIN is one. */
+static u32 skb_segs(const struct sk_buff *skb, u16 mss)
+{
+	return skb->len ? DIV_ROUND_UP(skb->len, mss) : 1;
+}
+
+/*
+ * Whether a sent segment, neither SACKed nor resent, counts as lost: the
+ * first unacknowledged one in a recovery, which is what goes next; a
+ * hole below the highest SACKed byte, which SACK recovery resends; and
+ * what a path MTU drop took back (at or above SND.NXT), which goes again.
+ */
+static bool presumed_lost(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+
+	if (!seq_before(cb->seq, tp->snd_nxt))
+		return true;
+	if (tp->in_recovery && skb == skb_peek(&sk->sk_write_queue))
+		return true;
+	return tp->sacked_bytes && seq_before(cb->seq, tp->highest_sack);
+}
+
+/*
+ * TCP's lost_out and retrans_out, in segments of the MSS, from a walk of
+ * what was sent: a segment resent and still in flight (below SND.NXT)
+ * counts in both, as TCP counts it.
+ */
+static void count_lost_retrans(struct sock *sk, struct tcp_info *ti)
+{
+	struct tcpalt_sock *tp = tcpalt_sk(sk);
+	struct sk_buff *skb;
+
+	if (!tp->mss)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
+		u32 segs = skb_segs(skb, tp->mss);
+
+		if (!seq_before(cb->seq, tp->snd_max))
+			break;
+		if (cb->sacked)
+			continue;
+		if (cb->retransmitted && seq_before(cb->seq, tp->snd_nxt)) {
+			ti->tcpi_retrans += segs;
+			ti->tcpi_lost += segs;
+		} else if (presumed_lost(sk, skb)) {
+			ti->tcpi_lost += segs;
+		}
+	}
+}
+
 /* The fields of struct tcp_info that struct tcpalt_info has not. */
 static void fill_tcp_info_more(struct sock *sk, struct tcp_info *ti)
 {
@@ -160,6 +214,19 @@ static void fill_tcp_info_more(struct sock *sk, struct tcp_info *ti)
 	ti->tcpi_reordering = TCPALT_DUPACK_THRESHOLD;
 	ti->tcpi_rcv_rtt = tp->rcv_rtt_us;
 	ti->tcpi_rcv_space = tp->rcvq_space;
+	ti->tcpi_backoff = tp->rto.backoffs;
+	/* The delayed-ACK time, fixed where TCP's adapts from 40 ms up. */
+	if (tcpalt_state_synchronized(sk->sk_state))
+		ti->tcpi_ato = jiffies_to_usecs(TCPALT_DELACK_MIN);
+	/* No receive-window slow start: the clamp is the whole buffer's. */
+	ti->tcpi_rcv_ssthresh = tcpalt_rcv_full_wnd(sk);
+	if (tcpalt_has_unsent(tp))
+		ti->tcpi_notsent_bytes = tp->write_seq - tp->snd_max;
+	ti->tcpi_segs_out = tp->segs_out;
+	ti->tcpi_segs_in = tp->segs_in;
+	ti->tcpi_data_segs_out = tp->data_segs_out;
+	ti->tcpi_data_segs_in = tp->data_segs_in;
+	count_lost_retrans(sk, ti);
 }
 
 /*

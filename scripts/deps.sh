@@ -16,6 +16,8 @@ PACKAGES=(
 	# inside the VM: namespaces, veth, netem, sysctl, checksum offload
 	# off for the raw-socket peer; tshark for make demo
 	iproute2 procps ethtool tshark
+	# inside the VM: unmodified programs run over tcpalt by tcpalt-run
+	iperf3 nginx-light curl wrk redis-server redis-tools socat
 	# the debug kernel, built from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
 )

@@ -24,6 +24,7 @@ void tcpalt_rto_init(struct tcpalt_rto *r, const struct tcpalt_rto_params *p)
 	r->srtt8 = 0;
 	r->rttvar4 = 0;
 	r->rto_us = rto_clamp(p->initial_us, p);
+	r->backoffs = 0;
 }
 
 /*
@@ -55,6 +56,7 @@ void tcpalt_rto_sample(struct tcpalt_rto *r, const struct tcpalt_rto_params *p,
 		r->srtt8 = r->srtt8 - (r->srtt8 >> 3) + rtt_us;
 	}
 	r->rto_us = rto_compute(r, p);
+	r->backoffs = 0;
 }
 
 void tcpalt_rto_backoff(struct tcpalt_rto *r, const struct tcpalt_rto_params *p)
@@ -63,6 +65,8 @@ void tcpalt_rto_backoff(struct tcpalt_rto *r, const struct tcpalt_rto_params *p)
 		r->rto_us = p->max_us;
 	else
 		r->rto_us *= 2;
+	if (r->backoffs < 255)
+		r->backoffs++;
 }
 
 /*
@@ -75,8 +79,10 @@ void tcpalt_rto_handshake_done(struct tcpalt_rto *r,
 			       bool syn_retransmitted)
 {
 	if (syn_retransmitted && !tcpalt_rto_has_sample(r) &&
-	    p->initial_us < TCPALT_RTO_FALLBACK_US)
+	    p->initial_us < TCPALT_RTO_FALLBACK_US) {
 		r->rto_us = rto_clamp(TCPALT_RTO_FALLBACK_US, p);
+		r->backoffs = 0;
+	}
 }
 
 u32 tcpalt_rtt_from_tsecr(u32 ts_now, u32 tsecr)

@@ -41,6 +41,9 @@ struct tcpalt_rto {
 	u32 srtt8;		/* SRTT << 3; 0 until the first sample */
 	u32 rttvar4;		/* RTTVAR << 2 */
 	u32 rto_us;		/* current RTO, backoff included */
+	u8 backoffs;		/* doublings since the RTO was computed,
+				 * up to 255: TCP_INFO's tcpi_backoff
+				 */
 };
 
 /* RFC 6298 section 2.1: no sample yet, RTO = the initial value. */
@@ -54,7 +57,11 @@ void tcpalt_rto_init(struct tcpalt_rto *r, const struct tcpalt_rto_params *p);
 void tcpalt_rto_sample(struct tcpalt_rto *r, const struct tcpalt_rto_params *p,
 		       u32 rtt_us);
 
-/* Section 5.5: doubles the RTO when the timer expires, up to max_us. */
+/*
+ * Section 5.5: doubles the RTO when the timer expires, up to max_us, and
+ * counts the doubling (reaching max_us too) until the RTO is computed
+ * afresh.
+ */
 void tcpalt_rto_backoff(struct tcpalt_rto *r, const struct tcpalt_rto_params *p);
 
 /*

@@ -191,7 +191,24 @@ TEST(backoff)
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		tcpalt_rto_backoff(&r, &linux_p);
 		EXPECT_EQ(want[i] * SEC, r.rto_us);
+		/* Counted at the ceiling too, as TCP's icsk_backoff is. */
+		EXPECT_EQ(i + 1, r.backoffs);
 	}
+}
+
+/* The count stops at 255, tcpi_backoff's limit, and init clears it. */
+TEST(backoff_count_saturates)
+{
+	struct tcpalt_rto r;
+	int i;
+
+	tcpalt_rto_init(&r, &linux_p);
+	EXPECT_EQ(0, r.backoffs);
+	for (i = 0; i < 300; i++)
+		tcpalt_rto_backoff(&r, &linux_p);
+	EXPECT_EQ(255, r.backoffs);
+	tcpalt_rto_init(&r, &linux_p);
+	EXPECT_EQ(0, r.backoffs);
 }
 
 /* An odd maximum is still reached, not overshot. */
@@ -218,8 +235,10 @@ TEST(sample_ends_backoff)
 	tcpalt_rto_backoff(&r, &linux_p);
 	tcpalt_rto_backoff(&r, &linux_p);
 	EXPECT_EQ(1200 * MS, r.rto_us);
+	EXPECT_EQ(2, r.backoffs);
 	tcpalt_rto_sample(&r, &linux_p, 200 * MS);
 	EXPECT_EQ(362500u, r.rto_us);
+	EXPECT_EQ(0, r.backoffs);
 }
 
 /* Section 5.7: a lost SYN and no sample mean 3 s once data flows. */
@@ -232,6 +251,7 @@ TEST(handshake_fallback)
 	tcpalt_rto_backoff(&r, &p);
 	tcpalt_rto_handshake_done(&r, &p, true);
 	EXPECT_EQ(3 * SEC, r.rto_us);
+	EXPECT_EQ(0, r.backoffs);	/* computed afresh */
 
 	/* SYN not retransmitted: the initial RTO stands. */
 	tcpalt_rto_init(&r, &p);

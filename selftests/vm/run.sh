@@ -25,7 +25,8 @@ for t in tcpalt_module tcpalt_socket tcpalt_bind tcpalt_closed \
 	 tcpalt_malformed tcpalt_surfaces tcpalt_handshake tcpalt_data \
 	 tcpalt_api tcpalt_close tcpalt_timewait tcpalt_keepalive \
 	 tcpalt_syncookies tcpalt_listen tcpalt_table tcpalt_offload \
-	 tcpalt_paws tcpalt_icmp tcpalt_limits tcpalt_memory; do
+	 tcpalt_paws tcpalt_icmp tcpalt_limits tcpalt_memory \
+	 tcpalt_programs; do
 	echo "# suite: $t"
 	./"$t" || status=1
 done

@@ -476,6 +476,128 @@ TEST_F(api, tcp_level_options)
 	EXPECT_EQ(1u, len);
 }
 
+static int tcp_info_get(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0xff, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len) ? -errno : 0;
+}
+
+/*
+ * TCP_INFO's segment counts and the fields a clean path leaves at rest,
+ * after 100000 bytes from the client.  Counted as TCP counts them: the
+ * client sent its SYN and ACK and took the SYN,ACK; the accepted socket
+ * took the SYN and the final ACK, and the SYN,ACK was not its own.  A
+ * GSO or GRO segment counts as the segments it stands for, so the data
+ * segments are at least the bytes over the MSS, and the receiver took
+ * no more of them than the sender sent.
+ */
+TEST_F(api, tcp_info_counts)
+{
+	static char buf[100000];
+	struct tcp_info c, sv;
+	u32 min_data;
+	u64 acked;
+
+	ASSERT_EQ(0, conn_pair(PORT, &self->cli, &self->srv));
+	ASSERT_EQ(0, tcp_info_get(self->cli, &c));
+	acked = c.tcpi_bytes_acked;
+	EXPECT_EQ(2u, c.tcpi_segs_out);
+	EXPECT_EQ(1u, c.tcpi_segs_in);
+	EXPECT_EQ(0u, c.tcpi_data_segs_out);
+	EXPECT_EQ(0u, c.tcpi_data_segs_in);
+	ASSERT_EQ(0, tcp_info_get(self->srv, &sv));
+	EXPECT_EQ(2u, sv.tcpi_segs_in);
+	EXPECT_EQ(0u, sv.tcpi_segs_out);
+
+	memset(buf, 'c', sizeof(buf));
+	ASSERT_EQ(100000, send(self->cli, buf, sizeof(buf), MSG_NOSIGNAL));
+	ASSERT_EQ(100000u, recv_all(self->srv, buf, sizeof(buf), 10000));
+	EXPECT_TRUE(wait_acked(self->cli, acked + 100000, 3000));
+	ASSERT_EQ(0, tcp_info_get(self->cli, &c));
+	ASSERT_EQ(0, tcp_info_get(self->srv, &sv));
+	min_data = (100000 + c.tcpi_snd_mss - 1) / c.tcpi_snd_mss;
+	EXPECT_LE(min_data, c.tcpi_data_segs_out);
+	EXPECT_LE(c.tcpi_data_segs_out + 2, c.tcpi_segs_out);
+	EXPECT_LE(min_data, sv.tcpi_data_segs_in);
+	EXPECT_GE(c.tcpi_data_segs_out, sv.tcpi_data_segs_in);
+	EXPECT_LE(sv.tcpi_data_segs_in + 2, sv.tcpi_segs_in);
+	EXPECT_EQ(0u, sv.tcpi_data_segs_out);
+	EXPECT_LE(1u, sv.tcpi_segs_out);	/* its ACKs */
+	EXPECT_EQ(0u, c.tcpi_data_segs_in);
+	EXPECT_LE(2u, c.tcpi_segs_in);
+
+	/* At rest on a clean path. */
+	EXPECT_EQ(0, c.tcpi_backoff);
+	EXPECT_EQ(0u, c.tcpi_lost);
+	EXPECT_EQ(0u, c.tcpi_retrans);
+	EXPECT_EQ(0u, c.tcpi_unacked);
+	EXPECT_EQ(0u, c.tcpi_notsent_bytes);
+	EXPECT_LT(0u, sv.tcpi_ato);	/* it had data to ACK */
+	EXPECT_LT(0u, sv.tcpi_rcv_ssthresh);
+	EXPECT_LT(0u, c.tcpi_rcv_ssthresh);
+}
+
+/* Polls fd's TCP_INFO until its retransmits reach n; true if they did. */
+static bool wait_retransmits(int fd, int n, struct tcp_info *ti,
+			     int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	do {
+		if (!tcp_info_get(fd, ti) && ti->tcpi_retransmits >= n)
+			return true;
+		usleep(20 * 1000);
+	} while (now_ms() < end);
+	return false;
+}
+
+/*
+ * TCP_INFO while the path drops everything the client sends: after two
+ * retransmission timeouts the RTO has backed off twice or more (the
+ * count goes on while the test polls), the head is resent and still
+ * unacknowledged, so both lost and retrans count it, and no more is
+ * counted than is outstanding.  Once the path heals and a fresh RTT
+ * sample computes the RTO anew, all of it is back to 0.  Two timeouts
+ * take 0.6 s at the 200 ms minimum RTO; the 20 s bound is only for a
+ * VM held off the CPU.
+ */
+TEST_F(api, tcp_info_under_loss)
+{
+	static char buf[10000];
+	struct tcp_info ti;
+	u64 acked;
+
+	ASSERT_EQ(0, conn_pair(PORT, &self->cli, &self->srv));
+	ASSERT_EQ(0, tcp_info_get(self->cli, &ti));
+	acked = ti.tcpi_bytes_acked;
+	ASSERT_EQ(0, netem_set(NULL, "veth-a", "loss 100%"));
+	memset(buf, 'l', sizeof(buf));
+	ASSERT_EQ(10000, send(self->cli, buf, sizeof(buf), MSG_NOSIGNAL));
+	ASSERT_TRUE(wait_retransmits(self->cli, 2, &ti, 20000));
+	EXPECT_LE(2, ti.tcpi_backoff);
+	EXPECT_LE(1u, ti.tcpi_retrans);
+	EXPECT_LE(ti.tcpi_retrans, ti.tcpi_lost);
+	EXPECT_GE(ti.tcpi_unacked, ti.tcpi_lost);
+	EXPECT_LE(1u, ti.tcpi_unacked);
+	EXPECT_LE(2u, ti.tcpi_total_retrans);
+
+	ASSERT_EQ(0, netem_clear(NULL, "veth-a"));
+	ASSERT_EQ(10000u, recv_all(self->srv, buf, sizeof(buf), 60000));
+	EXPECT_TRUE(wait_acked(self->cli, acked + 10000, 60000));
+	/* A new segment's ACK is a sample no retransmission clouds. */
+	ASSERT_EQ(1, send(self->cli, "x", 1, MSG_NOSIGNAL));
+	ASSERT_EQ(1u, recv_all(self->srv, buf, 1, 10000));
+	EXPECT_TRUE(wait_acked(self->cli, acked + 10001, 10000));
+	ASSERT_EQ(0, tcp_info_get(self->cli, &ti));
+	EXPECT_EQ(0, ti.tcpi_retransmits);
+	EXPECT_EQ(0, ti.tcpi_backoff);
+	EXPECT_EQ(0u, ti.tcpi_lost);
+	EXPECT_EQ(0u, ti.tcpi_retrans);
+	EXPECT_EQ(0u, ti.tcpi_unacked);
+}
+
 /* Bad values and lengths get TCP's errnos. */
 TEST_F(api, bad_option_values)
 {
