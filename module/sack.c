@@ -11,6 +11,11 @@
  * simple form of RFC 6675's loss recovery).  The receiver may renege
  * (ours does when it prunes its queue), so a retransmission timeout
  * forgets every mark, as RFC 2018 section 8 requires.
+ *
+ * Building our blocks costs the same however the reassembly queue was
+ * made: it looks at SACK_SCAN_SKBS of its skbs from the lowest and
+ * SACK_RUN_SKBS each side of the latest arrival, found by a search of
+ * its tree.
  */
 #include <net/sock.h>
 
@@ -22,47 +27,97 @@
 
 /* Ranges the reassembly queue is scanned for; more are not reported. */
 #define SACK_SCAN_MAX	8
+/* Its skbs looked at for them, at most, from the lowest. */
+#define SACK_SCAN_SKBS	64
+/* Its skbs looked at each side of the latest arrival, at most. */
+#define SACK_RUN_SKBS	16
 
+static u32 skb_seq(const struct sk_buff *skb)
+{
+	return TCPALT_SKB_CB(skb)->seq;
+}
+
+static u32 skb_end(const struct sk_buff *skb)
+{
+	return TCPALT_SKB_CB(skb)->end_seq;
+}
+
+static bool block_overlaps(const struct tcpalt_sack_block *a,
+			   const struct tcpalt_sack_block *b)
+{
+	return seq_before(a->start, b->end) && seq_before(b->start, a->end);
+}
+
+/* The queue's ranges of contiguous bytes, from the lowest. */
 static int ofo_ranges(struct tcpalt_sock *tp, struct tcpalt_sack_block *r)
 {
+	int n = 0, left = SACK_SCAN_SKBS;
 	struct sk_buff *skb;
-	int n = 0;
 
-	skb_queue_walk(&tp->ofo_queue, skb) {
-		const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
-
-		if (n && !seq_after(cb->seq, r[n - 1].end)) {
-			if (seq_after(cb->end_seq, r[n - 1].end))
-				r[n - 1].end = cb->end_seq;
+	skb_rbtree_walk(skb, &tp->ofo_queue) {
+		if (!left--)
+			break;
+		if (n && !seq_after(skb_seq(skb), r[n - 1].end)) {
+			if (seq_after(skb_end(skb), r[n - 1].end))
+				r[n - 1].end = skb_end(skb);
 			continue;
 		}
 		if (n == SACK_SCAN_MAX)
 			break;
-		r[n].start = cb->seq;
-		r[n].end = cb->end_seq;
+		r[n].start = skb_seq(skb);
+		r[n].end = skb_end(skb);
 		n++;
 	}
 	return n;
 }
 
-/* RFC 2018 section 4: the blocks for the ACK we are about to send. */
+/* The range of contiguous bytes that holds seq, as far as it is looked. */
+static bool ofo_run(const struct tcpalt_sock *tp, u32 seq,
+		    struct tcpalt_sack_block *b)
+{
+	struct sk_buff *skb = tcpalt_ofo_find(tp, seq), *near;
+	int left;
+
+	if (!skb)
+		return false;
+	b->start = skb_seq(skb);
+	b->end = skb_end(skb);
+	near = skb_rb_prev(skb);
+	for (left = SACK_RUN_SKBS; near && left--; near = skb_rb_prev(near)) {
+		if (seq_before(skb_end(near), b->start))
+			break;
+		b->start = skb_seq(near);
+	}
+	near = skb_rb_next(skb);
+	for (left = SACK_RUN_SKBS; near && left--; near = skb_rb_next(near)) {
+		if (seq_after(skb_seq(near), b->end))
+			break;
+		if (seq_after(skb_end(near), b->end))
+			b->end = skb_end(near);
+	}
+	return true;
+}
+
+/*
+ * RFC 2018 section 4: the blocks for the ACK we are about to send, the
+ * one holding the latest arrival first.
+ */
 void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o)
 {
-	struct tcpalt_sack_block r[SACK_SCAN_MAX];
+	struct tcpalt_sack_block r[SACK_SCAN_MAX], latest;
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	u8 room = tcpalt_sack_room(o->has_ts);
-	int n, i, first = 0;
+	bool has_latest;
+	int n, i;
 
-	if (!tp->sack_ok || skb_queue_empty(&tp->ofo_queue))
+	if (!tp->sack_ok || RB_EMPTY_ROOT(&tp->ofo_queue))
 		return;
 	n = ofo_ranges(tp, r);
-	for (i = 0; i < n; i++)
-		if (!seq_before(tp->sack_last, r[i].start) &&
-		    seq_before(tp->sack_last, r[i].end))
-			first = i;
-	o->sack[o->nr_sack++] = r[first];
+	has_latest = ofo_run(tp, tp->sack_last, &latest);
+	if (has_latest)
+		o->sack[o->nr_sack++] = latest;
 	for (i = 0; i < n && o->nr_sack < room; i++)
-		if (i != first)
+		if (!has_latest || !block_overlaps(&r[i], &latest))
 			o->sack[o->nr_sack++] = r[i];
 }
 

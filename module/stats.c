@@ -60,6 +60,7 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_PERSIST_TIMEOUTS] = "PersistTimeouts",
 	[TCPALT_STAT_OOW_ACK_LIMITED] = "OutOfWindowAckLimited",
 	[TCPALT_STAT_TW_ACK_LIMITED] = "TimeWaitAckLimited",
+	[TCPALT_STAT_OFO_PRUNED] = "OfoPruned",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -138,6 +138,10 @@ enum tcpalt_stat {
 	TCPALT_STAT_TW_ACK_LIMITED,	/* TimeWaitAckLimited: TIME-WAIT
 					 * ACKs left unsent by tw_ack_limit
 					 */
+	TCPALT_STAT_OFO_PRUNED,		/* OfoPruned: times the out-of-order
+					 * queue was cut from its highest
+					 * sequence for want of buffer
+					 */
 	__TCPALT_STAT_MAX
 };
 
