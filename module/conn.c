@@ -176,6 +176,7 @@ void tcpalt_purge_queues(struct sock *sk)
 		kfree_skb(skb);
 	}
 	tp->send_head = NULL;
+	tcpalt_sack_clear(sk);
 	tcpalt_ofo_purge(sk);
 }
 

@@ -165,6 +165,15 @@ struct tcpalt_sock {
 	struct sk_buff *send_head;	/* first unsent on sk_write_queue */
 	struct rb_root ofo_queue;	/* out of order, by seq (ofo.c) */
 	struct sk_buff *ofo_last;	/* its highest skb, NULL if empty */
+	struct sk_buff *sack_hint;	/* write queue: where the last SACK
+					 * marking walk ended, NULL for none
+					 */
+	struct sk_buff *hole_hint;	/* write queue: the search for a hole
+					 * to resend starts here, NULL: at the
+					 * head (sack.c)
+					 */
+	struct tcpalt_sack_block sack_cache[TCPALT_SACK_BLOCKS_MAX];
+					/* the last ACK's SACK blocks, marked */
 	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
 	u32 challenge_count;
 	u32 oow_ack_stamp;	/* jiffies, truncated: the last ACK for an
@@ -452,6 +461,7 @@ void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o);
 void tcpalt_sack_rcvd(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_sack_forget(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_sack_clear(struct sock *sk);
+void tcpalt_sack_recovery_start(struct sock *sk);
 bool tcpalt_sack_retransmit_hole(struct sock *sk);
 
 /* keepalive.c */

@@ -108,6 +108,7 @@ static void wq_drop_if_empty(struct sock *sk, struct sk_buff *skb)
 	if (tp->send_head == skb)
 		tp->send_head = NULL;
 	__skb_unlink(skb, &sk->sk_write_queue);
+	tcpalt_sack_forget(sk, skb);
 	sk_wmem_queued_add(sk, -skb->truesize);
 	kfree_skb(skb);
 }
