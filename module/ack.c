@@ -121,7 +121,7 @@ static void recovery_enter(struct sock *sk)
 	tp->cwnd = tp->ssthresh + DUPACK_THRESHOLD * tp->mss;
 	tp->recover = tp->snd_max;
 	tp->in_recovery = 1;
-	tp->rtx_high = tp->snd_una;
+	tcpalt_sack_recovery_start(sk);
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_FAST_RETRANS);
 	tcpalt_retransmit_head(sk);
 }

@@ -47,7 +47,7 @@ void tcpalt_conn_init(struct sock *sk)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
 	tcpalt_timers_init(sk);
-	skb_queue_head_init(&tp->ofo_queue);
+	tp->ofo_queue = RB_ROOT;
 	INIT_LIST_HEAD(&tp->accept_node);
 	tcpalt_rto_init(&tp->rto, &rto_params);
 	tp->mss = TCPALT_DEFAULT_MSS;
@@ -174,7 +174,8 @@ void tcpalt_purge_queues(struct sock *sk)
 	while ((skb = skb_peek(&sk->sk_write_queue)))
 		tcpalt_wq_free(sk, skb);
 	tp->send_head = NULL;
-	__skb_queue_purge(&tp->ofo_queue);
+	tcpalt_sack_clear(sk);
+	tcpalt_ofo_purge(sk);
 }
 
 /*

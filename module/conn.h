@@ -136,7 +136,10 @@ struct tcpalt_sock {
 	   cwnd_limited:1,	/* tcpalt_push() stopped for the congestion
 				 * window since the last new ACK
 				 */
-	   pingpong:1;		/* interactive: owed ACKs wait for our data */
+	   pingpong:1,		/* interactive: owed ACKs wait for our data */
+	   rcv_compact:1;	/* the receive queue is as rcv_collapse()
+				 * left it: collapsing again frees nothing
+				 */
 	u8 acks_owed;		/* full segments received, not acked */
 	u8 fin_rcvd;		/* the peer's FIN is in rcv_nxt;
 				 * lockless: procfs
@@ -160,7 +163,17 @@ struct tcpalt_sock {
 	struct timer_list rtx_timer;
 	struct timer_list delack_timer;
 	struct sk_buff *send_head;	/* first unsent on sk_write_queue */
-	struct sk_buff_head ofo_queue;	/* out of order, sorted by seq */
+	struct rb_root ofo_queue;	/* out of order, by seq (ofo.c) */
+	struct sk_buff *ofo_last;	/* its highest skb, NULL if empty */
+	struct sk_buff *sack_hint;	/* write queue: where the last SACK
+					 * marking walk ended, NULL for none
+					 */
+	struct sk_buff *hole_hint;	/* write queue: the search for a hole
+					 * to resend starts here, NULL: at the
+					 * head (sack.c)
+					 */
+	struct tcpalt_sack_block sack_cache[TCPALT_SACK_BLOCKS_MAX];
+					/* the last ACK's SACK blocks, marked */
 	unsigned long challenge_stamp;	/* jiffies: RFC 5961 rate limit */
 	u32 challenge_count;
 	u32 oow_ack_stamp;	/* jiffies, truncated: the last ACK for an
@@ -410,6 +423,8 @@ int tcpalt_rcv_synchronized(struct sock *sk, struct sk_buff *skb);
 
 /* data.c: receiving data. */
 bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin);
+bool tcpalt_rcv_merge(struct sock *sk, struct sk_buff *to,
+		      struct sk_buff *from);
 void tcpalt_cleanup_rbuf(struct sock *sk, int copied);
 int tcpalt_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		   int flags, int *addr_len);
@@ -420,6 +435,13 @@ void tcpalt_rcv_space_init(struct sock *sk);
 void tcpalt_rcv_space_adjust(struct sock *sk);
 void tcpalt_rcv_measure(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_snd_buf_expand(struct sock *sk);
+
+/* ofo.c: the out-of-order queue. */
+bool tcpalt_ofo_insert(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *tcpalt_ofo_pop(struct sock *sk, u32 rcv_nxt);
+u32 tcpalt_ofo_prune(struct sock *sk, u32 seq, u32 bytes);
+void tcpalt_ofo_purge(struct sock *sk);
+struct sk_buff *tcpalt_ofo_find(const struct tcpalt_sock *tp, u32 seq);
 
 /* send.c: sending data. */
 int tcpalt_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
@@ -464,6 +486,7 @@ void tcpalt_sack_fill(struct sock *sk, struct tcpalt_opts *o);
 void tcpalt_sack_rcvd(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_sack_forget(struct sock *sk, const struct sk_buff *skb);
 void tcpalt_sack_clear(struct sock *sk);
+void tcpalt_sack_recovery_start(struct sock *sk);
 bool tcpalt_sack_retransmit_hole(struct sock *sk);
 
 /* keepalive.c */

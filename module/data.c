@@ -8,6 +8,7 @@
  * so an overlap with what came before is skipped by the reader's offset
  * rather than trimmed.
  */
+#include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <net/inet_common.h>
 #include <net/sock.h>
@@ -118,6 +119,9 @@ fail:
  * skbs (Linux's tcp_collapse()), so data that arrived in skbs much larger
  * than itself, a split segment or a 64 KiB linear one, pays only for its
  * bytes.  All or nothing: if memory runs out the queue stays as it was.
+ * Once done it is not done again until more data joins the queue: a
+ * copy of what is compact already would free nothing, and a peer could
+ * make every segment pay for a copy of the whole buffer.
  */
 static void rcv_collapse(struct sock *sk)
 {
@@ -126,6 +130,8 @@ static void rcv_collapse(struct sock *sk)
 	struct sk_buff_head fresh;
 	struct sk_buff *nskb;
 
+	if (tp->rcv_compact || skb_queue_empty(&sk->sk_receive_queue))
+		return;
 	__skb_queue_head_init(&fresh);
 	if (!collapse_copy(sk, &fresh, tp->copied_seq, left)) {
 		__skb_queue_purge(&fresh);
@@ -140,29 +146,49 @@ static void rcv_collapse(struct sock *sk)
 		skb_set_owner_r(nskb, sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_splice_init(&fresh, &sk->sk_receive_queue);
+	tp->rcv_compact = 1;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RCV_COLLAPSED);
 }
 
 /*
- * Appends skb's bytes to the receive queue's last skb when they follow
- * it exactly (skb_try_coalesce(): into its tailroom, or its pages as
- * fragments), so many small arrivals do not each pay an skb's overhead.
- * Returns whether skb was consumed.
+ * Appends the bytes of from to the skb they follow (skb_try_coalesce():
+ * into its tailroom, or its pages as fragments), so many small arrivals
+ * do not each pay an skb's overhead; that skb takes the end of from,
+ * FIN included.  What it grows by is charged here, for the receive
+ * queue and the out-of-order queue alike.  Returns whether from was
+ * consumed.
  */
-static bool rcv_coalesce(struct sock *sk, struct sk_buff *skb)
+bool tcpalt_rcv_merge(struct sock *sk, struct sk_buff *to,
+		      struct sk_buff *from)
 {
-	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	struct tcpalt_skb_cb *tcb = TCPALT_SKB_CB(to);
+	const struct tcpalt_skb_cb *fcb = TCPALT_SKB_CB(from);
 	bool stolen;
 	int delta;
 
-	if (!tail || TCPALT_SKB_CB(tail)->seq + tail->len !=
-		     TCPALT_SKB_CB(skb)->seq ||
-	    !skb_try_coalesce(tail, skb, &stolen, &delta))
+	if (!skb_try_coalesce(to, from, &stolen, &delta))
 		return false;
-	TCPALT_SKB_CB(tail)->end_seq = TCPALT_SKB_CB(tail)->seq + tail->len;
+	tcb->end_seq = fcb->end_seq;
+	tcb->flags |= fcb->flags & TCPALT_FIN;
 	atomic_add(delta, &sk->sk_rmem_alloc);
 	sk_mem_charge(sk, delta);
-	kfree_skb_partial(skb, stolen);
+	kfree_skb_partial(from, stolen);
+	return true;
+}
+
+/* skb to the receive queue's last skb, if it follows it exactly. */
+static bool rcv_coalesce(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	struct tcpalt_skb_cb *tcb;
+
+	if (!tail || TCPALT_SKB_CB(tail)->seq + tail->len !=
+		     TCPALT_SKB_CB(skb)->seq || !tcpalt_rcv_merge(sk, tail, skb))
+		return false;
+	/* The reader goes by bytes; a FIN is rcv_in_order()'s. */
+	tcb = TCPALT_SKB_CB(tail);
+	tcb->end_seq = tcb->seq + tail->len;
+	tcb->flags &= ~TCPALT_FIN;
 	return true;
 }
 
@@ -182,6 +208,7 @@ static bool rcv_in_order(struct sock *sk, struct sk_buff *skb, bool *fin)
 		tp->bytes_received += end - tp->rcv_nxt;
 		WRITE_ONCE(tp->rcv_nxt, end);
 		queued = true;
+		tp->rcv_compact = 0;
 		if (!rcv_coalesce(sk, skb)) {
 			if (!skb->sk) {
 				skb_dst_drop(skb);
@@ -204,39 +231,73 @@ static void ofo_drain(struct sock *sk, bool *fin)
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct sk_buff *skb;
 
-	while ((skb = skb_peek(&tp->ofo_queue)) &&
-	       !seq_after(TCPALT_SKB_CB(skb)->seq, tp->rcv_nxt) && !*fin) {
-		__skb_unlink(skb, &tp->ofo_queue);
+	while (!*fin && (skb = tcpalt_ofo_pop(sk, tp->rcv_nxt)))
 		if (!rcv_in_order(sk, skb, fin))
 			kfree_skb(skb);
-	}
 }
 
-/* Sorted by seq; an exact duplicate of a queued segment is dropped. */
+/*
+ * Frees receive memory for need bytes more: the receive queue made
+ * compact, then the out-of-order queue pruned from its highest sequence
+ * down to seq, an eighth of the buffer at least so that a flood of tiny
+ * segments prunes once per many, not once each (Linux's
+ * tcp_prune_ofo_queue() works in the same steps).  Returns whether the
+ * buffer has the room.
+ */
+static bool rcv_make_room(struct sock *sk, u32 seq, u32 need)
+{
+	u32 rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	s64 over;
+
+	rcv_collapse(sk);
+	over = (s64)atomic_read(&sk->sk_rmem_alloc) + need - rcvbuf;
+	if (over <= 0)
+		return true;
+	if (tcpalt_ofo_prune(sk, seq, max_t(u32, over, rcvbuf / 8)))
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_OFO_PRUNED);
+	return atomic_read(&sk->sk_rmem_alloc) + need <= rcvbuf;
+}
+
+/*
+ * In order: room in the buffer (compacted and pruned if need be) and in
+ * the protocol's memory.  If the buffer has room and the protocol has
+ * not, what waits out of order goes too: the segment that fills the hole
+ * is worth more (TCP prunes the same way under memory pressure).
+ */
+static bool rcv_in_order_room(struct sock *sk, struct sk_buff *skb)
+{
+	u32 seq = TCPALT_SKB_CB(skb)->seq;
+
+	if (rcv_room(sk, skb))
+		return true;
+	if (!rcv_make_room(sk, seq, 0))
+		return false;
+	if (rcv_room(sk, skb))
+		return true;
+	if (tcpalt_ofo_prune(sk, seq, U32_MAX))
+		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
+				TCPALT_STAT_OFO_PRUNED);
+	return rcv_room(sk, skb);
+}
+
+/*
+ * Into the out-of-order queue, charged to the buffer first, room made
+ * if need be.  Returns whether the queue took it.
+ */
 static bool ofo_insert(struct sock *sk, struct sk_buff *skb)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
-	struct sk_buff *pos;
+	u32 seq = TCPALT_SKB_CB(skb)->seq;
 
-	skb_queue_reverse_walk(&tp->ofo_queue, pos) {
-		const struct tcpalt_skb_cb *pcb = TCPALT_SKB_CB(pos);
-
-		if (!seq_after(pcb->seq, cb->seq)) {
-			if (!seq_before(pcb->end_seq, cb->end_seq))
-				return false;
-			break;
-		}
+	if (!rcv_charge(sk, skb) &&
+	    (!rcv_make_room(sk, seq, skb->truesize) || !rcv_charge(sk, skb))) {
+		rcv_drop_count(sk);
+		return false;
 	}
-	if (!rcv_charge(sk, skb)) {
-		rcv_collapse(sk);
-		if (!rcv_charge(sk, skb)) {
-			rcv_drop_count(sk);
-			return false;
-		}
-	}
-	__skb_queue_after(&tp->ofo_queue, pos, skb);
-	tp->sack_last = cb->seq;
+	if (!tcpalt_ofo_insert(sk, skb))
+		return false;
+	tp->sack_last = seq;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OFO_QUEUE);
 	return true;
 }
@@ -264,8 +325,7 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 {
 	const struct tcpalt_skb_cb *cb = TCPALT_SKB_CB(skb);
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
-	bool had_ofo = !skb_queue_empty(&tp->ofo_queue);
-	bool queued;
+	bool had_ofo, queued;
 
 	if (cb->seq == cb->end_seq)
 		return false;
@@ -275,23 +335,18 @@ bool tcpalt_data_rcv(struct sock *sk, struct sk_buff *skb, bool *fin)
 		tcpalt_ack_schedule(sk);
 		return ofo_insert(sk, skb);
 	}
-	if (skb->len && !rcv_room(sk, skb))
-		rcv_collapse(sk);
-	if (skb->len && !rcv_room(sk, skb)) {
+	if (skb->len && !rcv_in_order_room(sk, skb)) {
 		/*
 		 * The segment that fills the hole must get in: what waits
-		 * behind the hole goes (Linux's tcp_prune_ofo_queue()), to
-		 * be sent again.
+		 * behind the hole went first (Linux's tcp_prune_ofo_queue()),
+		 * to be sent again, and yet the buffer is full.
 		 */
-		__skb_queue_purge(&tp->ofo_queue);
-		if (!rcv_room(sk, skb)) {
-			rcv_drop_count(sk);
-			tp->ack_now = 1;
-			tcpalt_ack_schedule(sk);
-			return false;
-		}
-		had_ofo = false;
+		rcv_drop_count(sk);
+		tp->ack_now = 1;
+		tcpalt_ack_schedule(sk);
+		return false;
 	}
+	had_ofo = !RB_EMPTY_ROOT(&tp->ofo_queue);
 	rcv_ack_measure(sk, skb);
 	queued = rcv_in_order(sk, skb, fin);
 	if (had_ofo) {

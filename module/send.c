@@ -135,6 +135,7 @@ static void wq_drop_if_empty(struct sock *sk, struct sk_buff *skb)
 		return;
 	if (tp->send_head == skb)
 		tp->send_head = NULL;
+	tcpalt_sack_forget(sk, skb);
 	tcpalt_wq_free(sk, skb);
 }
 

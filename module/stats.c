@@ -63,6 +63,9 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_TW_ACK_LIMITED] = "TimeWaitAckLimited",
 	[TCPALT_STAT_MEMORY_PRESSURES] = "MemoryPressures",
 	[TCPALT_STAT_ABORT_ON_MEMORY] = "AbortOnMemory",
+	[TCPALT_STAT_OFO_PRUNED] = "OfoPruned",
+	[TCPALT_STAT_SACK_WALK_LIMITED] = "SackWalkLimited",
+	[TCPALT_STAT_SACK_CUT_REFUSED] = "SackCutRefused",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -329,6 +329,8 @@ static const struct {
 	{ "ListenDrops", "TcpExt:", "ListenDrops" },
 	{ "DelayedACKs", "TcpExt:", "DelayedACKs" },
 	{ "OfoQueue", "TcpExt:", "TCPOFOQueue" },
+	{ "OfoPruned", "TcpExt:", "OfoPruned" },
+	{ "SackCutRefused", "TcpExt:", "TCPWqueueTooBig" },
 	{ "PersistProbes", "TcpExt:", "TCPWinProbe" },
 	{ "AbortOnClose", "TcpExt:", "TCPAbortOnClose" },
 	{ "AbortOnLinger", "TcpExt:", "TCPAbortOnLinger" },

@@ -6,14 +6,20 @@
  * of the window, SYNs and RSTs draw ACKs at a bounded rate, from a
  * connection (invalid_ratelimit) and from TIME-WAIT (the namespace's
  * budget); TIME-WAIT counts only its live entries, however often the
- * peer repeats its FIN or reopens the 4-tuple.
+ * peer repeats its FIN or reopens the 4-tuple; what a segment costs the
+ * receiver does not grow with the out-of-order segments a peer sent
+ * before it, nor an ACK's cost with the SACK blocks it sent.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -396,6 +402,12 @@ static void expect_raw_flow(struct __test_metadata *_metadata,
 	char buf[8];
 	int got = 0;
 
+	/*
+	 * What b sent before, ACKs and resent data, is read first: a raw
+	 * socket that is full drops the answer.
+	 */
+	while (raw_recv(p, 200, &s) == 1)
+		;
 	ASSERT_EQ(0, raw_send_data(p, "ping", 4));
 	ASSERT_GT(wait_fd(srv, POLLIN, WAIT_MS), 0);
 	EXPECT_EQ(4, recv(srv, buf, sizeof(buf), 0));
@@ -582,6 +594,396 @@ TEST_F_TIMEOUT(lim, time_wait_counts_live_entries, 120)
 	for (i = 0; i < TW_N + 3; i++)
 		if (peers[i].fd >= 0)
 			raw_peer_close(&peers[i]);
+}
+
+/* ---- Cost that does not grow with what a peer sends ---- */
+
+/* The window the out-of-order flood spreads over. */
+#define OFO_WINDOW	(4 * 1024 * 1024)
+/*
+ * b's receive buffer: the window is half of it (no full segment has
+ * arrived to measure the payload per truesize by), a little over 4 MiB.
+ */
+#define OFO_RCVBUF	(OFO_WINDOW + 65536)
+/* The flood is timed in ten blocks, each in ten parts. */
+#define OFO_BLOCKS	10
+#define OFO_PARTS	10
+/*
+ * The last block may cost this many times the first.  The first goes
+ * to the top of an empty queue, the last below some 11,000 queued skbs,
+ * each needing a search of the tree and now and then a prune of an
+ * eighth of the buffer: a logarithm and a burst of frees, which made the
+ * last block 1.45 times the first on the stock leg and 1.1 under KASAN
+ * (1.0 to 1.8 and 2.4 timed at their median parts, beside other VMs
+ * that moved blocks of the same work by half).  A sorted list walked
+ * per segment made the second half's blocks 5 to 13 times the first
+ * (3.5 to 5.9 ms a segment against 0.45, at median parts).
+ */
+#define OFO_TOLERANCE	3
+
+/* The byte at off from the stream's start, whatever segment carries it. */
+static u8 stream_byte(u32 off)
+{
+	return (u8)((off * 2654435761u) >> 24);
+}
+
+/*
+ * Segment i of n (n a multiple of 8) as an offset from the hole, a
+ * byte at the peer's snd_nxt that is never sent until the end.  The
+ * window holds n / 4 units of four slots each: a run of two adjacent
+ * bytes, which should become one skb, and two bytes alone.  The first
+ * half of the units go in ascending order from the middle of the
+ * window up, each to the top of the queue; the second half in
+ * descending order from the middle down, each below everything queued,
+ * the far end of the queue from where a list is searched from the top.
+ */
+static u32 ofo_offset(long i, long n)
+{
+	long units = n / 4, half = units / 2, j = i / 4, unit;
+	u32 stride = (OFO_WINDOW - 2) / n;
+	const u32 slot[4] = { 0, 1, 2 * stride, 3 * stride };
+
+	unit = j < half ? half + j : half - 1 - (j - half);
+	return 1 + 4 * stride * unit + slot[i % 4];
+}
+
+static int ofo_send(struct raw_peer *p, u32 off)
+{
+	u8 byte = stream_byte(off);
+
+	return raw_send(p, TCPALT_ACK, p->snd_nxt + off, p->rcv_nxt, &byte, 1);
+}
+
+/* SO_MEMINFO's receive memory and buffer; 0, or -1. */
+static int rmem_of(int fd, unsigned int *rmem, unsigned int *rcvbuf)
+{
+	unsigned int mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len))
+		return -1;
+	*rmem = mem[SK_MEMINFO_RMEM_ALLOC];
+	*rcvbuf = mem[SK_MEMINFO_RCVBUF];
+	return 0;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sends segments from..to of the flood, in OFO_PARTS parts timed each;
+ * the block's time at its fastest part's rate, in us, b having taken
+ * every segment in (its InSegs moved by as many), or -1.  veth hands a
+ * segment to b's stack in the sender's own softirq, before sendto()
+ * returns, so the time is b's cost too.  The fastest part is the one
+ * the host held up least: in the emulated VM, beside other VMs, a block
+ * took twice as long as the same work beside it even at its median
+ * part.
+ */
+static long long ofo_block(struct raw_peer *p, long from, long to, long n)
+{
+	long long segs = proto_stat(PEER_NS, "InSegs"), part[OFO_PARTS];
+	long len = (to - from) / OFO_PARTS, i, k;
+
+	for (k = 0; k < OFO_PARTS; k++) {
+		part[k] = now_us();
+		for (i = from + k * len; i < from + (k + 1) * len; i++)
+			if (ofo_send(p, ofo_offset(i, n)))
+				return -1;
+		part[k] = now_us() - part[k];
+	}
+	if (proto_stat_wait(PEER_NS, "InSegs", segs + to - from, WAIT_MS) <
+	    segs + to - from)
+		return -1;
+	qsort(part, OFO_PARTS, sizeof(part[0]), cmp_ll);
+	return part[0] * OFO_PARTS;
+}
+
+/*
+ * Sends the stream from offset from to len in order, in segments of
+ * 1400 bytes, and reads it at b, which has read up to from: every byte
+ * must be the stream's.  0, or -1.
+ */
+static int ofo_fill_and_read(struct raw_peer *p, int srv, u32 from, u32 len)
+{
+	static u8 seg[1400], buf[65536];
+	u32 sent = from, got = from, n, k;
+	long long end = now_ms() + 60000;
+	ssize_t r;
+
+	while (got < len && now_ms() < end) {
+		for (k = 0; k < 16 && sent < len; k++, sent += n) {
+			n = len - sent < sizeof(seg) ? len - sent : sizeof(seg);
+			for (r = 0; r < n; r++)
+				seg[r] = stream_byte(sent + r);
+			if (raw_send(p, TCPALT_ACK | TCPALT_PSH,
+				     p->snd_nxt + sent, p->rcv_nxt, seg, n))
+				return -1;
+		}
+		if (sent == len && wait_fd(srv, POLLIN, WAIT_MS) <= 0)
+			return -1;
+		while ((r = recv(srv, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			for (k = 0; k < r; k++, got++)
+				if (buf[k] != stream_byte(got))
+					return -1;
+	}
+	p->snd_nxt += sent;
+	return got == len ? 0 : -1;
+}
+
+/*
+ * A SegmentSmack-style flood: a hole at RCV.NXT, then tiny segments
+ * spread over a 4 MiB window in an order that fills the out-of-order
+ * queue at its top and then keeps landing at its bottom (ofo_offset()).
+ * The time b takes per segment stays flat from the first tenth of the
+ * flood to the last, its receive memory stays within its buffer all
+ * along (the queue pruned from its top, or arrivals dropped), and once
+ * the hole is filled the stream reads back byte for byte and the
+ * connection carries data both ways.
+ */
+TEST_F_TIMEOUT(lim, ofo_flood_cost_is_flat, 600)
+{
+	long n = test_size(100000, 10000) / 8 * 8, block = n / OFO_BLOCKS, i;
+	long long t, first = 0, last = 0, ofo, pruned, drops;
+	unsigned int rmem, rcvbuf, wnd;
+	struct raw_seg synack, s;
+	int lfd, buf = OFO_RCVBUF;
+	u8 got[8];
+
+	if (proto_is_tcp())
+		SKIP(return, "TCP opens its window by the data it receives");
+	ASSERT_EQ(0, quiet_ns_a());
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setsockopt(lfd, SOL_SOCKET, SO_RCVBUFFORCE, &buf,
+				sizeof(buf)));
+	ASSERT_EQ(0, raw_peer_open(&self->p, RAW_PORT, PORT));
+	ASSERT_EQ(0, raw_connect(&self->p, RAW_ISS, &synack));
+	self->srv = accept_wait(lfd, WAIT_MS);
+	close(lfd);
+	ASSERT_LE(0, self->srv);
+	ASSERT_TRUE(synack.opts.has_wscale);
+
+	/* The first out-of-order byte draws an ACK with the full window. */
+	ASSERT_EQ(0, ofo_send(&self->p, 1));
+	ASSERT_EQ(1, raw_recv_pure_ack(&self->p, WAIT_MS, &s));
+	wnd = (unsigned int)s.hdr.window << synack.opts.wscale;
+	TH_LOG("window %u bytes, %ld segments", wnd, n);
+	ASSERT_LE(OFO_WINDOW, wnd);
+
+	ofo = proto_stat(PEER_NS, "OfoQueue");
+	pruned = proto_stat(PEER_NS, "OfoPruned");
+	drops = proto_stat(PEER_NS, "RcvQueueDrops");
+	for (i = 0; i < OFO_BLOCKS; i++) {
+		t = ofo_block(&self->p, i * block, (i + 1) * block, n);
+		ASSERT_LE(0, t) TH_LOG("block %ld: segments lost", i);
+		ASSERT_EQ(0, rmem_of(self->srv, &rmem, &rcvbuf));
+		TH_LOG("block %ld: %lld us, %lld ns a segment, rmem %u of %u",
+		       i, t, t * 1000 / block, rmem, rcvbuf);
+		EXPECT_GE(rcvbuf, rmem);
+		if (!i)
+			first = t;
+		last = t;
+	}
+	TH_LOG("queued %lld, pruned %lld times, dropped %lld",
+	       proto_stat(PEER_NS, "OfoQueue") - ofo,
+	       proto_stat(PEER_NS, "OfoPruned") - pruned,
+	       proto_stat(PEER_NS, "RcvQueueDrops") - drops);
+	EXPECT_GE(OFO_TOLERANCE * first, last);
+
+	/*
+	 * The hole filled, the run of two bytes after it, one skb, follows:
+	 * three bytes to read.
+	 */
+	ASSERT_EQ(0, ofo_send(&self->p, 0));
+	ASSERT_LT(0, wait_fd(self->srv, POLLIN, WAIT_MS));
+	usleep(100000);
+	ASSERT_EQ(3, recv(self->srv, got, sizeof(got), MSG_DONTWAIT));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(stream_byte(i), got[i]);
+	ASSERT_EQ(0, ofo_fill_and_read(&self->p, self->srv, 3,
+				       ofo_offset(n / 2 - 1, n) + 1));
+	expect_raw_flow(_metadata, &self->p, self->srv);
+}
+
+/*
+ * SACK at the sender.  b sends ten segments (its initial window) from a
+ * big send buffer; the raw peer never acknowledges the first byte and
+ * SACKs every other byte, three blocks an ACK, cutting b's write queue
+ * into some 14,000 skbs of a byte.  Then ACKs name three bytes near the
+ * head of that queue, and then one near its head and two near its tail,
+ * none named by the ACK before: a walk from the head, or from where the
+ * last one ended, to the tail.
+ */
+#define SACK_DATA	(10 * 1448)
+#define SACK_SNDBUF	(8 * 1024 * 1024)
+/* ACKs timed of each kind, in SACK_PARTS parts. */
+#define SACK_TIMED	400
+#define SACK_PARTS	8
+/*
+ * ACKs naming the tail may cost this many times those naming the head.
+ * Both walk at most their budget of write-queue skbs (module/sack.c),
+ * which made them cost 1.1 times as much, timed at their median parts;
+ * the emulated VM beside other VMs moves a block by half.  Walks of the
+ * whole queue made them cost 53 times as much.
+ */
+#define SACK_TOLERANCE	3
+
+static void put_be32(u8 *p, u32 v)
+{
+	v = htonl(v);
+	memcpy(p, &v, 4);
+}
+
+/*
+ * An ACK of p->rcv_nxt with timestamps and one-byte SACK blocks at the
+ * n offsets off[] from it.  0, or -1.
+ */
+static int sack_send(struct raw_peer *p, const u32 *off, int n)
+{
+	u8 o[40] = { 1, 1, 8, 10 };
+	int i;
+
+	put_be32(o + 4, ++p->ts_val);
+	put_be32(o + 8, p->ts_recent);
+	o[12] = 1;
+	o[13] = 1;
+	o[14] = 5;
+	o[15] = 2 + 8 * n;
+	for (i = 0; i < n; i++) {
+		put_be32(o + 16 + 8 * i, p->rcv_nxt + off[i]);
+		put_be32(o + 20 + 8 * i, p->rcv_nxt + off[i] + 1);
+	}
+	return raw_send_opts(p, TCPALT_ACK, p->snd_nxt, p->rcv_nxt, o,
+			     16 + 8 * n, NULL, 0);
+}
+
+/* Waits until b's segments reached len bytes past p->rcv_nxt. 0, -1. */
+static int sack_wait_data(struct raw_peer *p, u32 len)
+{
+	long long end = now_ms() + WAIT_MS;
+	struct raw_seg s;
+	u32 high = 0, top;
+
+	while (high < len && now_ms() < end) {
+		if (raw_recv(p, WAIT_MS, &s) != 1)
+			continue;
+		top = s.hdr.seq + (s.ip_len - 20 - s.hdr.doff) - p->rcv_nxt;
+		if (top <= len && top > high)
+			high = top;
+	}
+	return high == len ? 0 : -1;
+}
+
+/*
+ * Sends ACKs first to first + n - 1, b having taken each in; the time
+ * they took at their fastest part's rate, in us (as ofo_block()), or -1.
+ */
+static long long sack_block(struct raw_peer *p, long first, long n,
+			    void (*offsets)(long k, u32 *off))
+{
+	long long segs = proto_stat(PEER_NS, "InSegs"), part[SACK_PARTS];
+	long len = n / SACK_PARTS, k, j;
+	u32 off[3];
+
+	for (j = 0; j < SACK_PARTS; j++) {
+		part[j] = now_us();
+		for (k = first + j * len; k < first + (j + 1) * len; k++) {
+			offsets(k, off);
+			if (sack_send(p, off, 3))
+				return -1;
+		}
+		part[j] = now_us() - part[j];
+	}
+	n = len * SACK_PARTS;
+	if (proto_stat_wait(PEER_NS, "InSegs", segs + n, WAIT_MS) < segs + n)
+		return -1;
+	qsort(part, SACK_PARTS, sizeof(part[0]), cmp_ll);
+	return part[0] * SACK_PARTS;
+}
+
+/* Cutting: ACK k SACKs bytes 6k + 1, 6k + 3 and 6k + 5. */
+static void sack_cut_offsets(long k, u32 *off)
+{
+	off[0] = 6 * k + 1;
+	off[1] = 6 * k + 3;
+	off[2] = 6 * k + 5;
+}
+
+/* Three SACKed bytes among the queue's first 64. */
+static void sack_near_offsets(long k, u32 *off)
+{
+	off[0] = 2 * ((3 * k) % 32) + 1;
+	off[1] = 2 * ((3 * k + 1) % 32) + 1;
+	off[2] = 2 * ((3 * k + 2) % 32) + 1;
+}
+
+/* The attack: a SACKed byte near the head, two near the tail. */
+static void sack_far_offsets(long k, u32 *off)
+{
+	off[0] = 2 * (k % 32) + 1;
+	off[1] = SACK_DATA - 1 - 2 * ((2 * k) % 64);
+	off[2] = SACK_DATA - 1 - 2 * ((2 * k + 1) % 64);
+}
+
+TEST_F_TIMEOUT(lim, sack_walk_is_bounded, 600)
+{
+	long cut_acks = (SACK_DATA / 2 + 2) / 3, far_acks, limited;
+	long long near, far, end;
+	unsigned int mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+	int buf = SACK_SNDBUF;
+	static char data[SACK_DATA];
+
+	far_acks = test_size(4000, 1200);
+	if (proto_is_tcp())
+		SKIP(return, "tcpalt's SACK walk budget only");
+	ASSERT_EQ(0, raw_pair(&self->p, &self->srv));
+	ASSERT_EQ(0, setsockopt(self->srv, SOL_SOCKET, SO_SNDBUFFORCE, &buf,
+				sizeof(buf)));
+	ASSERT_EQ(SACK_DATA, send(self->srv, data, sizeof(data), 0));
+	ASSERT_EQ(0, sack_wait_data(&self->p, SACK_DATA));
+
+	ASSERT_LE(0, sack_block(&self->p, 0, cut_acks, sack_cut_offsets));
+	near = sack_block(&self->p, 0, SACK_TIMED, sack_near_offsets);
+	ASSERT_LE(0, near);
+	limited = proto_stat(PEER_NS, "SackWalkLimited");
+	ASSERT_LE(0, sack_block(&self->p, 0, far_acks - SACK_TIMED,
+				sack_far_offsets));
+	far = sack_block(&self->p, far_acks - SACK_TIMED, SACK_TIMED,
+			 sack_far_offsets);
+	ASSERT_LE(0, far);
+	TH_LOG("%d ACKs near the head %lld us, at the tail %lld us; walks cut short %lld",
+	       SACK_TIMED, near, far,
+	       proto_stat(PEER_NS, "SackWalkLimited") - limited);
+	EXPECT_LT(limited, proto_stat(PEER_NS, "SackWalkLimited"));
+	EXPECT_GE(SACK_TOLERANCE * near, far);
+
+	/* Everything acknowledged ("pong" too), the cut skbs all go. */
+	self->p.rcv_nxt += SACK_DATA;
+	expect_raw_flow(_metadata, &self->p, self->srv);
+	ASSERT_EQ(0, raw_send(&self->p, TCPALT_ACK, self->p.snd_nxt,
+			      self->p.rcv_nxt + 4, NULL, 0));
+	for (end = now_ms() + WAIT_MS; now_ms() < end; usleep(20000)) {
+		len = sizeof(mem);
+		ASSERT_EQ(0, getsockopt(self->srv, SOL_SOCKET, SO_MEMINFO, mem,
+					&len));
+		if (!mem[SK_MEMINFO_WMEM_QUEUED])
+			break;
+	}
+	EXPECT_EQ(0, mem[SK_MEMINFO_WMEM_QUEUED]);
 }
 
 TEST_HARNESS_MAIN

@@ -147,6 +147,18 @@ enum tcpalt_stat {
 					 * while the protocol's memory was
 					 * over its hard limit
 					 */
+	TCPALT_STAT_OFO_PRUNED,		/* OfoPruned: times the out-of-order
+					 * queue was cut from its highest
+					 * sequence for want of buffer
+					 */
+	TCPALT_STAT_SACK_WALK_LIMITED,	/* SackWalkLimited: SACK marking or
+					 * hole searches stopped by their
+					 * per-ACK budget
+					 */
+	TCPALT_STAT_SACK_CUT_REFUSED,	/* SackCutRefused: write-queue skbs
+					 * left uncut for a SACK block, the
+					 * queue at twice the send buffer
+					 */
 	__TCPALT_STAT_MAX
 };
 
