@@ -122,6 +122,8 @@ void tcpalt_init_sequence(struct sock *sk, u16 peer_mss,
 	tp->max_snd_wnd = tp->snd_wnd;
 	tp->highest_sack = tp->snd_una;
 	tp->rtx_high = tp->snd_una;
+	/* RFC 6582 3.2 step 1: no recovery has covered anything yet. */
+	tp->recover = tp->iss;
 	tp->snd_wl1 = cb->seq;
 	tp->snd_wl2 = cb->ack;
 	tcpalt_set_mss(sk, peer_mss);

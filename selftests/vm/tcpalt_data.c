@@ -1038,4 +1038,92 @@ TEST_F(data, request_response_two_segments)
 	EXPECT_GE(2 * n + RR_SLACK(n), segs);
 }
 
+/* ---- Fast retransmit ---- */
+
+#define FR_RAW_PORT	43000
+#define FR_ISS		0x40000000u
+#define FR_CONNS	8
+#define FR_SEG		1448	/* a full segment with timestamps */
+#define WAIT_MS		5000
+
+/*
+ * One connection from a raw peer to a listener in b; b's end sends four
+ * segments, the peer acknowledges the first and then, as if the second
+ * were lost, the same ACK three times more.  Returns 1 if the second
+ * segment came again, 0 if not, -1 on error; *seen_at the time, after
+ * the third duplicate, it took.
+ */
+static int fast_retransmit_once(int lfd, unsigned short port,
+				long long *seen_at)
+{
+	static char data[4 * FR_SEG];
+	struct raw_peer p = { .fd = -1 };
+	u32 first = 0, second;
+	struct raw_seg s;
+	int srv = -1, i, got = 0, ret = -1;
+	long long sent;
+
+	if (raw_peer_open(&p, port, PORT) || raw_connect(&p, FR_ISS, NULL))
+		goto out;
+	srv = accept_wait(lfd, WAIT_MS);
+	if (srv < 0 || proto_opt_set(srv, TCPALT_NODELAY, 1) ||
+	    send(srv, data, sizeof(data), 0) != sizeof(data))
+		goto out;
+	while (got < (int)sizeof(data) && raw_recv_data(&p, WAIT_MS, &s) == 1) {
+		if (!got)
+			first = s.hdr.seq;
+		/* A GRO segment's payload may be longer than s.data holds. */
+		got += s.ip_len - 20 - s.hdr.doff;
+	}
+	if (got != (int)sizeof(data))
+		goto out;
+	second = first + FR_SEG;
+	for (i = 0; i < 4; i++)
+		if (raw_send(&p, TCPALT_ACK, p.snd_nxt, second, NULL, 0))
+			goto out;
+	sent = now_ms();
+	ret = 0;
+	while (raw_recv_data(&p, 3000, &s) == 1) {
+		if (s.hdr.seq == second) {
+			*seen_at = now_ms() - sent;
+			ret = 1;
+			break;
+		}
+	}
+out:
+	if (srv >= 0)
+		close(srv);
+	if (p.fd >= 0)
+		raw_peer_close(&p);
+	return ret;
+}
+
+/*
+ * RFC 5681 3.2 and RFC 6582: the third duplicate ACK resends the
+ * missing segment at once, not at the retransmission timeout, whatever
+ * the initial sequence number.  NewReno's "recover" starts at the ISS
+ * (RFC 6582 3.2 step 1); left at 0 it kept fast retransmit off until
+ * the first timeout for about half of all ISNs, so eight connections
+ * show it (the chance that eight all miss the bug is 1 in 256).
+ */
+TEST_F(data, three_duplicate_acks_retransmit_at_once)
+{
+	long long fast0 = proto_stat(PEER_NS, "FastRetrans");
+	long long timeouts0 = proto_stat(PEER_NS, "Timeouts");
+	long long at = 0;
+	int lfd, k;
+
+	ASSERT_EQ(0, quiet_ns_a());
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT, 16);
+	ASSERT_LE(0, lfd);
+	for (k = 0; k < FR_CONNS; k++) {
+		ASSERT_EQ(1, fast_retransmit_once(lfd, FR_RAW_PORT + k, &at))
+			TH_LOG("connection %d", k);
+		TH_LOG("connection %d: resent %lld ms after the third", k, at);
+	}
+	close(lfd);
+	EXPECT_EQ(fast0 + FR_CONNS, proto_stat(PEER_NS, "FastRetrans"));
+	EXPECT_EQ(timeouts0, proto_stat(PEER_NS, "Timeouts"));
+}
+
 TEST_HARNESS_MAIN
