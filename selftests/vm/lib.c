@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -365,4 +366,29 @@ int sysctl_set_in(const char *ns, const char *name, const char *text)
 int sysctl_set(const char *name, const char *text)
 {
 	return sysctl_set_in(NULL, name, text);
+}
+
+int mod_load(const char *params)
+{
+	const char *ko = getenv("TCPALT_KO");
+	int fd, err;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int mod_unload(void)
+{
+	return syscall(SYS_delete_module, "tcpalt", O_NONBLOCK) ? -errno : 0;
+}
+
+bool mod_loaded(void)
+{
+	return access("/sys/module/tcpalt", F_OK) == 0;
 }

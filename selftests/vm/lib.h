@@ -110,4 +110,13 @@ int sysctl_get(const char *name, long *val);
 int sysctl_set(const char *name, const char *text);
 int sysctl_set_in(const char *ns, const char *name, const char *text);
 
+/*
+ * The module by file, TCPALT_KO: load it with params (0 or -errno), unload
+ * it without waiting (0 or -errno: -EWOULDBLOCK while a socket holds it),
+ * and whether it is loaded.
+ */
+int mod_load(const char *params);
+int mod_unload(void);
+bool mod_loaded(void);
+
 #endif /* _TCPALT_SELFTEST_LIB_H */

@@ -14,7 +14,6 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,31 +24,6 @@
 #define CYCLES		40
 /* A cache that grows by this much over CYCLES cycles leaks per cycle. */
 #define LEAK_OBJS	CYCLES
-
-static int mod_load(const char *params)
-{
-	const char *ko = getenv("TCPALT_KO");
-	int fd, err;
-
-	if (!ko)
-		return -ENOENT;
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return err;
-}
-
-static int mod_unload(void)
-{
-	return syscall(SYS_delete_module, "tcpalt", O_NONBLOCK) ? -errno : 0;
-}
-
-static bool mod_loaded(void)
-{
-	return access("/sys/module/tcpalt", F_OK) == 0;
-}
 
 /* Puts the module back as the other tests expect it. */
 static void mod_restore(void)
