@@ -362,6 +362,18 @@ static long long snmp_get(FILE *f, const char *prefix, const char *name)
 	return -1;
 }
 
+long long snmp_stat(const char *ns, const char *prefix, const char *name)
+{
+	FILE *f = fopen_in(ns, "/proc/thread-self/net/snmp");
+	long long val;
+
+	if (!f)
+		return -1;
+	val = snmp_get(f, prefix, name);
+	fclose(f);
+	return val;
+}
+
 long long proto_stat(const char *ns, const char *name)
 {
 	long long val = -1;

@@ -130,6 +130,12 @@ const char *addr_port(char *buf, size_t size, const char *addr,
 long long proto_stat(const char *ns, const char *name);
 
 /*
+ * A field of namespace ns's /proc/net/snmp: prefix is its line's, as
+ * "Ip:" or "Tcp:"; -1 if there is none.
+ */
+long long snmp_stat(const char *ns, const char *prefix, const char *name);
+
+/*
  * Waits up to timeout_ms for proto_stat(ns, name) to read want; returns
  * the last value read.  For the gauges (CurrTimeWait, CurrOrphans): they
  * count objects until they are freed, an RCU grace period after they

@@ -678,32 +678,6 @@ static long long delta(const struct snapshot *s0, const struct snapshot *s1,
 	return -1;
 }
 
-#define SEPS	"\t\n "
-
-/* A field of the "Ip:" lines of ns's /proc/net/snmp, or -1. */
-static long long ip_mib(const char *ns, const char *name)
-{
-	char names[1024], values[1024], *n, *v, *sn, *sv;
-	long long found = -1;
-	FILE *f = fopen_in(ns, "/proc/thread-self/net/snmp");
-
-	if (!f)
-		return -1;
-	/* The first two lines: the names of the Ip fields, their values. */
-	if (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
-		n = strtok_r(names, SEPS, &sn);
-		v = strtok_r(values, SEPS, &sv);
-		while (n && v && found < 0) {
-			if (!strcmp(n, name))
-				found = atoll(v);
-			n = strtok_r(NULL, SEPS, &sn);
-			v = strtok_r(NULL, SEPS, &sv);
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 /*
  * veth-a's transmit drops, the 12th number of its line in a's
  * /proc/net/dev: what veth could not hand to b.
@@ -749,8 +723,8 @@ static int snapshot(struct snapshot *s)
 		if (s->c[i] < 0)
 			err = -1;
 	}
-	s->ip_in_receives = ip_mib(PEER_NS, "InReceives");
-	s->ip_in_delivers = ip_mib(PEER_NS, "InDelivers");
+	s->ip_in_receives = snmp_stat(PEER_NS, "Ip:", "InReceives");
+	s->ip_in_delivers = snmp_stat(PEER_NS, "Ip:", "InDelivers");
 	s->veth_a_tx_dropped = veth_a_tx_dropped();
 	if (s->ip_in_receives < 0 || s->ip_in_delivers < 0 ||
 	    s->veth_a_tx_dropped < 0)

@@ -107,32 +107,6 @@ static const char *proto_arg(void)
 	return num;
 }
 
-/* A field of /proc/net/snmp's Tcp lines in namespace ns; -1 if none. */
-static long long tcp_mib(const char *ns, const char *name)
-{
-	char names[1024], vals[1024], *n, *v, *sn, *sv;
-	long long found = -1;
-	FILE *f = fopen_in(ns, "/proc/thread-self/net/snmp");
-
-	if (!f)
-		return -1;
-	while (fgets(names, sizeof(names), f) &&
-	       fgets(vals, sizeof(vals), f)) {
-		if (strncmp(names, "Tcp:", 4))
-			continue;
-		n = strtok_r(names, " \n", &sn);
-		v = strtok_r(vals, " \n", &sv);
-		while (n && v) {
-			if (!strcmp(n, name))
-				found = atoll(v);
-			n = strtok_r(NULL, " \n", &sn);
-			v = strtok_r(NULL, " \n", &sv);
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 /* tcpalt's counters read -1 when the module is not loaded: none. */
 static long long alt_stat(const char *ns, const char *name)
 {
@@ -145,8 +119,8 @@ static void segs_read(const char *ns, struct segs *s)
 {
 	s->alt_in = alt_stat(ns, "InSegs");
 	s->alt_out = alt_stat(ns, "OutSegs");
-	s->tcp_in = tcp_mib(ns, "InSegs");
-	s->tcp_out = tcp_mib(ns, "OutSegs");
+	s->tcp_in = snmp_stat(ns, "Tcp:", "InSegs");
+	s->tcp_out = snmp_stat(ns, "Tcp:", "OutSegs");
 }
 
 /*
