@@ -30,11 +30,10 @@ unsigned long tcpalt_memory_pressure;
 long tcpalt_sysctl_mem[3];
 
 /*
- * What a socket keeps under pressure whatever the others hold: TCP's
- * tcp_rmem[0] and tcp_wmem[0].  Only the first value is read.
+ * What a socket keeps each way under pressure whatever the others hold:
+ * TCP's tcp_rmem[0] and tcp_wmem[0].  Only the first value is read.
  */
-int tcpalt_mem_min_rmem[3] = { 4096, 4096, 4096 };
-int tcpalt_mem_min_wmem[3] = { 4096, 4096, 4096 };
+int tcpalt_mem_min_buf[3] = { 4096, 4096, 4096 };
 
 /* struct proto .enter_memory_pressure: counted once per episode. */
 void tcpalt_enter_memory_pressure(struct sock *sk)

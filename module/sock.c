@@ -281,8 +281,8 @@ static struct proto tcpalt_prot = {
 	.leave_memory_pressure = tcpalt_leave_memory_pressure,
 	.sockets_allocated = &tcpalt_sockets_allocated,
 	.sysctl_mem = tcpalt_sysctl_mem,
-	.sysctl_rmem = tcpalt_mem_min_rmem,
-	.sysctl_wmem = tcpalt_mem_min_wmem,
+	.sysctl_rmem = tcpalt_mem_min_buf,
+	.sysctl_wmem = tcpalt_mem_min_buf,
 };
 
 static __poll_t tcpalt_poll_listener(struct sock *sk)
