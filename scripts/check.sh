@@ -17,6 +17,7 @@ set -uo pipefail
 legs=${1:-all}
 scale=${TCPALT_SCALE:-}
 kdir=""
+dko=""
 kernel_job=""
 debug_t0=0
 
@@ -55,7 +56,8 @@ timing_table() {
 	printf '  %-20s %3dm %02ds\n' total $((total / 60)) $((total % 60))
 	[ -z "$kernel_job" ] ||
 		echo "  (the debug kernel build runs beside the parts before the" \
-		     "debug leg, the debug leg beside the stock leg once it is built)"
+		     "debug leg; the debug leg's two VMs beside the stock leg" \
+		     "and each other)"
 }
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -74,19 +76,24 @@ step() {
 }
 
 # Counts the TAP lines of kselftest_harness output; "# suite:" lines
-# name the binary the following results came from.
+# name the binary the following results came from.  A failed test is
+# followed by what it logged since its "RUN" line, so that the run's
+# output alone says why.
 tally_tap() {
-	local prefix=$1 suite=$1 line name
+	local prefix=$1 suite=$1 line name said=()
 	while IFS= read -r line; do
 		case $line in
 		"# suite: "*) suite=$prefix${line#\# suite: } ;;
+		"#  RUN "*) said=("$line") ;;
+		"# "*) [ ${#said[@]} -ge 60 ] || said+=("$line") ;;
 		"ok "*"# SKIP"*)
 			name=${line#ok }; echo "SKIP $suite: ${name#* }"
 			skipped=$((skipped + 1)) ;;
 		"ok "*)
 			name=${line#ok }; pass "$suite: ${name#* }" ;;
 		"not ok "*)
-			name=${line#not ok }; fail "$suite: ${name#* }" ;;
+			name=${line#not ok }; fail "$suite: ${name#* }"
+			printf '    %s\n' "${said[@]}" ;;
 		esac
 	done
 }
@@ -116,7 +123,8 @@ vm_finish() {
 	local leg=$1 log=$LOG/vm-$1.log rc
 	wait "${vm_job[$leg]}"
 	rc=$(cat "$LOG/vm-$leg.rc")
-	tally_tap "$leg/" < <(tr -d '\r' <"$log")
+	# Both parts of the debug leg report as "debug/".
+	tally_tap "${leg%-[12]}/" < <(tr -d '\r' <"$log")
 	# vm-run.sh ends with "VM: rc=N in S s"; any other "VM:" line is
 	# the VM's own verdict: a warning in the kernel log, a bad taint, a
 	# panic or a timeout.  That fails the run whatever the tests said.
@@ -130,6 +138,14 @@ vm_finish() {
 		pass "$leg: boot and kernel log"
 	fi
 	grep '^VM: rc=' "$log" | sed 's/^/    /'
+	suite_times "$log"
+}
+
+# The seconds each suite of a leg took, slowest first, for the budget.
+suite_times() {
+	tr -d '\r' <"$1" | sed -n 's/^# suite tcpalt_\([a-z_]*\) took \([0-9]*\) s$/\2 \1/p' |
+		sort -rn | awk '{ printf "%s%s %ss", NR == 1 ? "    suites:" : ",", " " $2, $1 }
+				END { if (NR) print "" }'
 }
 
 stock_leg() {
@@ -170,25 +186,33 @@ debug_kernel_wait() {
 	kdir=$(cat "$LOG/debug-kernel.dir")
 }
 
-# The debug module, then the debug VM in the background.
-debug_leg_start() {
-	local ko
+# The debug module, built once for both parts of the debug leg; sets dko.
+debug_module_build() {
 	debug_t0=$SECONDS
-	if ! ko=$(scripts/build-variant.sh "$kdir" build/debug \
+	if ! dko=$(scripts/build-variant.sh "$kdir" build/debug \
 			2>"$LOG/debug-module.log"); then
 		fail debug-module-build
 		tail -n 40 "$LOG/debug-module.log"
 		return 1
 	fi
 	pass debug-module-build
-	vm_start debug --kernel "$kdir/arch/x86/boot/bzImage" \
-		--modules-dir "$kdir/modroot" --module "$ko" --timeout 2400 -- \
-		"${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh $ko --debug"
 }
 
-debug_leg_finish() {
-	echo "== VM selftests, debug kernel"
-	vm_finish debug
+# The debug leg is two VMs, each running one part of the suites
+# (run.sh --part), so that both CPUs can work on it.
+debug_part_start() {
+	vm_start "debug-$1" --kernel "$kdir/arch/x86/boot/bzImage" \
+		--modules-dir "$kdir/modroot" --module "$dko" --timeout 2400 -- \
+		"${scale:+TCPALT_SCALE=$scale }sh selftests/vm/run.sh $dko" \
+		"--debug --part $1"
+}
+
+debug_part_finish() {
+	echo "== VM selftests, debug kernel, part $1"
+	vm_finish "debug-$1"
+}
+
+debug_leg_done() {
 	parts+=("debug leg")
 	took["debug leg"]=$((SECONDS - debug_t0))
 }
@@ -217,28 +241,37 @@ unit_tests() {
 	fi
 }
 
-# The two legs boot at once when the debug kernel is ready by the time
-# the stock leg is due (it is when cached): a VM runs its two vCPUs on
-# one host thread, so two VMs share the two CPUs without slowing each
-# other much.  While the kernel still compiles, the stock leg runs beside
-# the compiler and the debug leg after it.  TCPALT_LEGS=serial runs the
-# legs one after the other in every case.
+# Each VM runs its vCPUs on one host thread (single-threaded TCG), so
+# two VMs keep the two CPUs busy.  With the debug kernel cached, part 1
+# of the debug leg runs beside the stock leg and part 2 follows the
+# stock leg.  While the kernel still compiles, the stock leg runs beside
+# the compiler and the two parts of the debug leg together after it.
+# TCPALT_LEGS=serial runs one VM at a time.
 vm_legs() {
 	local mode=${TCPALT_LEGS:-together}
 
 	if [ "$legs" = all ] && [ "$mode" = together ] &&
 	   ! kill -0 "$kernel_job" 2>/dev/null; then
-		debug_kernel_wait || { timed "stock leg" stock_leg; return; }
-		debug_leg_start
+		debug_kernel_wait && debug_module_build ||
+			{ timed "stock leg" stock_leg; return; }
+		debug_part_start 1
 		timed "stock leg" stock_leg
-		[ -n "${vm_job[debug]:-}" ] && debug_leg_finish
+		debug_part_start 2
+		debug_part_finish 1
+		debug_part_finish 2
+		debug_leg_done
 		timed "fault boots" fault_boots "$kdir"
 		return
 	fi
 	[ "$legs" = debug ] || timed "stock leg" stock_leg
 	[ "$legs" = stock ] && return
-	debug_kernel_wait || return
-	debug_leg_start && debug_leg_finish
+	debug_kernel_wait && debug_module_build || return
+	debug_part_start 1
+	[ "$mode" = together ] || debug_part_finish 1
+	debug_part_start 2
+	[ "$mode" = together ] && debug_part_finish 1
+	debug_part_finish 2
+	debug_leg_done
 	timed "fault boots" fault_boots "$kdir"
 }
 
