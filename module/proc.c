@@ -106,6 +106,8 @@ static void show_sock(struct sock *sk, void *arg)
 
 static int conns_show(struct seq_file *seq, void *v)
 {
+	tcpalt_stat_inc(tcpalt_net(seq_file_single_net(seq)),
+			TCPALT_STAT_CONNS_WALKS);
 	seq_puts(seq, TCPALT_CONNS_HEADER "\n");
 	tcpalt_conns_walk(seq_file_single_net(seq), show_sock, seq);
 	tcpalt_tw_show_all(seq_file_single_net(seq), seq);
