@@ -292,18 +292,32 @@ void tcpalt_requests_flush(struct tcpalt_listener *l)
 			request_drop(l, req);
 }
 
-/* /proc/tcpalt/conns: one line per request. */
-void tcpalt_requests_show(struct tcpalt_listener *l, struct seq_file *seq)
+/*
+ * /proc/tcpalt/conns, under l->lock: the first request at or after the
+ * n-th of chain *chain, counting from 0, copied into line, and its place
+ * in *chain and *n; false if there is none.
+ */
+bool tcpalt_request_at(struct tcpalt_listener *l, unsigned int *chain,
+		       unsigned int *n, struct tcpalt_conns_line *line)
 {
 	struct tcpalt_request *req;
-	unsigned int i;
+	unsigned int skip;
 
-	for (i = 0; !l->dead && i <= l->mask; i++)
-		hlist_for_each_entry(req, &l->requests[i], node)
-			tcpalt_show_request(seq, req->laddr, req->lport,
-					    req->raddr, req->rport,
-					    (long)(req->deadline - jiffies),
-					    req->retrans);
+	for (; !l->dead && *chain <= l->mask; (*chain)++, *n = 0) {
+		skip = *n;
+		hlist_for_each_entry(req, &l->requests[*chain], node) {
+			if (skip--)
+				continue;
+			tcpalt_conns_line_fill(line, TCPALT_SYN_RECV,
+					       req->laddr, req->lport,
+					       req->raddr, req->rport,
+					       "retransmit",
+					       (long)(req->deadline - jiffies));
+			line->timer_count = req->retrans;
+			return true;
+		}
+	}
+	return false;
 }
 
 int tcpalt_request_init(void)
