@@ -383,6 +383,7 @@ static inline void tcpalt_count_segs_in(struct sock *sk,
 /* conn.c: life of a connection. */
 const struct tcpalt_rto_params *tcpalt_rto_params(void);
 void tcpalt_conn_init(struct sock *sk);
+void tcpalt_store_state(struct sock *sk, int state);
 void tcpalt_set_state(struct sock *sk, int state);
 void tcpalt_done(struct sock *sk);
 void tcpalt_purge_queues(struct sock *sk);

@@ -23,6 +23,7 @@
 #include "listen.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /* The memory budget of a request entry (README, "Decisions"). */
 static_assert(sizeof(struct tcpalt_request) <= 128);
@@ -229,6 +230,10 @@ void tcpalt_synack_timer(struct timer_list *t)
 				req->retrans++;
 				req->deadline = jiffies + synack_timeout(req);
 				tcpalt_stat_inc(tn, TCPALT_STAT_RETRANS_SEGS);
+				trace_tcpalt_retransmit_synack(req->laddr,
+							       req->lport,
+							       req->raddr,
+							       req->rport);
 				tcpalt_request_resend(l, req);
 			}
 			any = true;
@@ -261,6 +266,8 @@ bool tcpalt_request_rcv(struct tcpalt_listener *l, struct tcpalt_request *req,
 		    TCPALT_RST_ACCEPT) {
 			tcpalt_stat_inc(tn, TCPALT_STAT_IN_RSTS);
 			tcpalt_stat_inc(tn, TCPALT_STAT_ATTEMPT_FAILS);
+			trace_tcpalt_receive_reset(req->laddr, req->lport,
+						   req->raddr, req->rport);
 			request_drop(l, req);
 		}
 		return false;

@@ -54,6 +54,7 @@
 #include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /* Immutable once published, but for the three fields said otherwise. */
 struct tcpalt_tw {
@@ -340,6 +341,7 @@ static void tw_reap(struct timer_list *t)
 	struct tcpalt_tw_reaper *r = from_timer(r, t, timer);
 	struct tcpalt_net *tn = container_of(r, struct tcpalt_net, tw_reaper);
 	struct tcpalt_tw *tw, *kill = NULL;
+	unsigned int reaped = 0;
 	int n;
 
 	spin_lock(&r->lock);
@@ -360,7 +362,9 @@ static void tw_reap(struct timer_list *t)
 	/* Unlinking takes the chain and port locks: not under ours. */
 	for (tw = kill; tw; tw = tw->reap_next)
 		if (tw_kill(tw))
-			tcpalt_stat_inc(tn, TCPALT_STAT_TW_REAPED);
+			reaped++;
+	tcpalt_stat_add(tn, TCPALT_STAT_TW_REAPED, reaped);
+	trace_tcpalt_tw_reap(reaped, atomic_read(&r->entries));
 
 	spin_lock(&r->lock);
 	while ((tw = kill)) {
