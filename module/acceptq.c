@@ -32,6 +32,8 @@ static void child_setup(struct sock *child, struct sock *sk,
 	inet->inet_rcv_saddr = req->laddr;
 	inet->inet_saddr = req->laddr;
 	inet->inet_sport = req->lport;
+	/* The request's state until now, for the state change tracepoint. */
+	child->sk_state = TCP_SYN_RECV;
 	atomic_set(&inet->inet_id, get_random_u16());
 	child->sk_mark = req->mark;
 	tp->iss = req->iss;

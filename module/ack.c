@@ -14,6 +14,7 @@
 #include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 #define DUPACK_THRESHOLD	TCPALT_DUPACK_THRESHOLD
 
@@ -233,5 +234,6 @@ void tcpalt_ack_rcvd(struct sock *sk, const struct tcpalt_skb_cb *cb,
 	else if (dup_candidate)
 		ack_dup(sk);
 	ack_window(sk, cb);
+	trace_tcpalt_probe(sk);
 	tcpalt_push(sk);
 }

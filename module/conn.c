@@ -16,6 +16,7 @@
 #include "core/ackpolicy.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /*
  * The memory budget of a connected socket (README, "Decisions"), on the
@@ -148,13 +149,22 @@ int tcpalt_fin_wait2_secs(const struct sock *sk)
 	return linger2 ?: READ_ONCE(tcpalt_net(sock_net(sk))->sysctl_fin_timeout);
 }
 
+/* A listener's moves, traced as a connection's are. */
+void tcpalt_store_state(struct sock *sk, int state)
+{
+	trace_tcpalt_set_state(sk, sk->sk_state, state);
+	inet_sk_set_state(sk, state);
+}
+
 /*
- * sk_state changes here only.  CLOSED takes the connection out of the
+ * A connection's sk_state changes here only.  CLOSED takes the connection out of the
  * lookup table, and gives back a port the user did not bind; ESTABLISHED
  * starts the keep-alive wait, if SO_KEEPALIVE asks for it.
  */
 void tcpalt_set_state(struct sock *sk, int state)
 {
+	/* Traced before CLOSED gives the port back. */
+	trace_tcpalt_set_state(sk, sk->sk_state, state);
 	if (state == TCP_CLOSE) {
 		sk->sk_prot->unhash(sk);
 		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))

@@ -19,6 +19,7 @@
 #include "core/state.h"
 
 struct seq_file;
+struct tcpalt_conns_line;
 struct tcpalt_ack_view;
 struct tcpalt_listener;
 struct tcpalt_net;
@@ -382,6 +383,7 @@ static inline void tcpalt_count_segs_in(struct sock *sk,
 /* conn.c: life of a connection. */
 const struct tcpalt_rto_params *tcpalt_rto_params(void);
 void tcpalt_conn_init(struct sock *sk);
+void tcpalt_store_state(struct sock *sk, int state);
 void tcpalt_set_state(struct sock *sk, int state);
 void tcpalt_done(struct sock *sk);
 void tcpalt_purge_queues(struct sock *sk);
@@ -410,8 +412,9 @@ struct sock *tcpalt_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 struct sock *tcpalt_lookup_listener(struct net *net, __be32 daddr,
 				    __be16 dport, int dif, int sdif);
 int tcpalt_hash_connect(struct sock *sk);
-void tcpalt_conns_walk(struct net *net,
-		       void (*fn)(struct sock *sk, void *arg), void *arg);
+unsigned int tcpalt_table_chains(bool listeners);
+struct sock *tcpalt_table_nth(struct net *net, bool listeners,
+			      unsigned int i, unsigned int n);
 
 /* isn.c: RFC 6528 initial sequence numbers. */
 u32 tcpalt_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
@@ -515,7 +518,8 @@ int tcpalt_listen_start(struct sock *sk, int backlog);
 void tcpalt_listen_resize(struct sock *sk, int backlog);
 void tcpalt_listen_stop(struct sock *sk);
 struct sock *tcpalt_listener_rcv(struct sock *sk, struct sk_buff *skb);
-void tcpalt_listener_show(struct sock *sk, struct seq_file *seq);
+bool tcpalt_listener_request_at(struct sock *sk, unsigned int *chain,
+				unsigned int *n, struct tcpalt_conns_line *line);
 
 /* request.c: the request cache. */
 int tcpalt_request_init(void);
@@ -524,11 +528,6 @@ void tcpalt_request_exit(void);
 /* acceptq.c */
 struct sock *tcpalt_accept(struct sock *sk, int flags, int *err, bool kern);
 bool tcpalt_accept_queue_empty(const struct sock *sk);
-
-/* proc.c */
-void tcpalt_show_request(struct seq_file *seq, __be32 laddr, __be16 lport,
-			 __be32 raddr, __be16 rport, long expires,
-			 unsigned int retrans);
 
 /* sockopt.c */
 int tcpalt_setsockopt(struct sock *sk, int level, int optname,

@@ -187,14 +187,21 @@ out:
 	return NULL;
 }
 
-/* /proc/tcpalt/conns, under RCU: one line per request of the listener. */
-void tcpalt_listener_show(struct sock *sk, struct seq_file *seq)
+/*
+ * /proc/tcpalt/conns, under RCU: the listener's first request at or
+ * after the n-th of request chain *chain, as tcpalt_request_at().  The
+ * lock is held for one line.
+ */
+bool tcpalt_listener_request_at(struct sock *sk, unsigned int *chain,
+				unsigned int *n, struct tcpalt_conns_line *line)
 {
 	struct tcpalt_listener *l = listener_rcu(sk);
+	bool found;
 
 	if (!l)
-		return;
+		return false;
 	spin_lock_bh(&l->lock);
-	tcpalt_requests_show(l, seq);
+	found = tcpalt_request_at(l, chain, n, line);
 	spin_unlock_bh(&l->lock);
+	return found;
 }

@@ -111,7 +111,8 @@ void tcpalt_request_resend(struct tcpalt_listener *l,
 bool tcpalt_request_rcv(struct tcpalt_listener *l, struct tcpalt_request *req,
 			struct sk_buff *skb, bool *promoted);
 void tcpalt_requests_flush(struct tcpalt_listener *l);
-void tcpalt_requests_show(struct tcpalt_listener *l, struct seq_file *seq);
+bool tcpalt_request_at(struct tcpalt_listener *l, unsigned int *chain,
+		       unsigned int *n, struct tcpalt_conns_line *line);
 void tcpalt_synack_timer(struct timer_list *t);
 
 /* syncookie.c, under l->lock. */

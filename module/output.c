@@ -18,6 +18,7 @@
 #include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 #define TCPALT_CTL_HEADROOM	(MAX_HEADER + sizeof(struct iphdr))
 
@@ -116,7 +117,12 @@ static bool tcpalt_send_ctl(struct net *net, struct sk_buff *in_skb,
 	struct tcpalt_raw_seg r = { .hdr = *hdr };
 
 	tcpalt_reply_route(net, in_skb, &r);
-	return tcpalt_send_raw(net, &r);
+	if (!tcpalt_send_raw(net, &r))
+		return false;
+	if (hdr->flags & TCPALT_RST)
+		trace_tcpalt_send_reset(r.saddr, htons(hdr->sport), r.daddr,
+					htons(hdr->dport));
+	return true;
 }
 
 /* RFC 9293 3.10.7.1; the caller never passes a RST. */
@@ -399,8 +405,13 @@ void tcpalt_send_active_reset(struct sock *sk)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 
-	if (!tcpalt_send_bare(sk, tp->snd_max, TCPALT_RST | TCPALT_ACK))
-		tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OUT_RSTS);
+	if (tcpalt_send_bare(sk, tp->snd_max, TCPALT_RST | TCPALT_ACK))
+		return;
+	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_OUT_RSTS);
+	trace_tcpalt_send_reset(inet_sk(sk)->inet_saddr,
+				inet_sk(sk)->inet_sport,
+				inet_sk(sk)->inet_daddr,
+				inet_sk(sk)->inet_dport);
 }
 
 /* The RST answering in_skb on behalf of a socket: its reply route. */

@@ -23,6 +23,7 @@
 #include "listen.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /* The memory budget of a request entry (README, "Decisions"). */
 static_assert(sizeof(struct tcpalt_request) <= 128);
@@ -229,6 +230,10 @@ void tcpalt_synack_timer(struct timer_list *t)
 				req->retrans++;
 				req->deadline = jiffies + synack_timeout(req);
 				tcpalt_stat_inc(tn, TCPALT_STAT_RETRANS_SEGS);
+				trace_tcpalt_retransmit_synack(req->laddr,
+							       req->lport,
+							       req->raddr,
+							       req->rport);
 				tcpalt_request_resend(l, req);
 			}
 			any = true;
@@ -261,6 +266,8 @@ bool tcpalt_request_rcv(struct tcpalt_listener *l, struct tcpalt_request *req,
 		    TCPALT_RST_ACCEPT) {
 			tcpalt_stat_inc(tn, TCPALT_STAT_IN_RSTS);
 			tcpalt_stat_inc(tn, TCPALT_STAT_ATTEMPT_FAILS);
+			trace_tcpalt_receive_reset(req->laddr, req->lport,
+						   req->raddr, req->rport);
 			request_drop(l, req);
 		}
 		return false;
@@ -292,18 +299,32 @@ void tcpalt_requests_flush(struct tcpalt_listener *l)
 			request_drop(l, req);
 }
 
-/* /proc/tcpalt/conns: one line per request. */
-void tcpalt_requests_show(struct tcpalt_listener *l, struct seq_file *seq)
+/*
+ * /proc/tcpalt/conns, under l->lock: the first request at or after the
+ * n-th of chain *chain, counting from 0, copied into line, and its place
+ * in *chain and *n; false if there is none.
+ */
+bool tcpalt_request_at(struct tcpalt_listener *l, unsigned int *chain,
+		       unsigned int *n, struct tcpalt_conns_line *line)
 {
 	struct tcpalt_request *req;
-	unsigned int i;
+	unsigned int skip;
 
-	for (i = 0; !l->dead && i <= l->mask; i++)
-		hlist_for_each_entry(req, &l->requests[i], node)
-			tcpalt_show_request(seq, req->laddr, req->lport,
-					    req->raddr, req->rport,
-					    (long)(req->deadline - jiffies),
-					    req->retrans);
+	for (; !l->dead && *chain <= l->mask; (*chain)++, *n = 0) {
+		skip = *n;
+		hlist_for_each_entry(req, &l->requests[*chain], node) {
+			if (skip--)
+				continue;
+			tcpalt_conns_line_fill(line, TCPALT_SYN_RECV,
+					       req->laddr, req->lport,
+					       req->raddr, req->rport,
+					       "retransmit",
+					       (long)(req->deadline - jiffies));
+			line->timer_count = req->retrans;
+			return true;
+		}
+	}
+	return false;
 }
 
 int tcpalt_request_init(void)

@@ -19,6 +19,7 @@
 #include "core/seq.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /*
  * sk_write_space: wakes writers once a useful amount of the send buffer
@@ -460,6 +461,7 @@ static void sent_one(struct sock *sk, struct sk_buff *skb)
 		tp->total_retrans++;
 		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
 				TCPALT_STAT_RETRANS_SEGS);
+		trace_tcpalt_retransmit(sk, cb->seq, cb->end_seq);
 	} else if (!tp->rtt_timing) {
 		tp->rtt_timing = 1;
 		tp->rtt_seq = cb->end_seq;
@@ -587,5 +589,6 @@ int tcpalt_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	tp->total_retrans++;
 	tp->rtt_timing = 0;
 	tcpalt_stat_inc(tcpalt_net(sock_net(sk)), TCPALT_STAT_RETRANS_SEGS);
+	trace_tcpalt_retransmit(sk, cb->seq, cb->end_seq);
 	return 0;
 }

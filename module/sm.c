@@ -8,6 +8,7 @@
 #include "conn.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /* RFC 9293's error conditions as the errno a TCP socket reports. */
 static int sm_errno(const struct sock *sk, enum tcpalt_sm_err err)
@@ -70,6 +71,10 @@ static void sm_count(struct sock *sk, const struct tcpalt_sm_entry *e,
 	struct tcpalt_net *tn = tcpalt_net(sock_net(sk));
 
 	if (ev == TCPALT_EV_RST) {
+		trace_tcpalt_receive_reset(inet_sk(sk)->inet_rcv_saddr,
+					   inet_sk(sk)->inet_sport,
+					   inet_sk(sk)->inet_daddr,
+					   inet_sk(sk)->inet_dport);
 		tcpalt_stat_inc(tn, TCPALT_STAT_IN_RSTS);
 		if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
 			tcpalt_stat_inc(tn, TCPALT_STAT_ESTAB_RESETS);

@@ -19,6 +19,7 @@
 #include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /*
  * sk_destruct: inet's, then the socket leaves the protocol's count, which
@@ -91,7 +92,8 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	autobound = !inet->inet_num;
 	if (!autobound)
 		inet->inet_sport = htons(inet->inet_num);
-	tcpalt_set_state(sk, TCP_SYN_SENT);
+	/* Traced below, once it cannot fail: a failed connect() is not. */
+	inet_sk_set_state(sk, TCP_SYN_SENT);
 	err = tcpalt_port_connect(sk);
 	if (err) {
 		autobound = false;
@@ -120,6 +122,7 @@ static int tcpalt_connect(struct sock *sk, struct sockaddr *uaddr,
 	WRITE_ONCE(tp->retransmits, 0);
 	tcpalt_rto_init(&tp->rto, tcpalt_rto_params());
 
+	trace_tcpalt_set_state(sk, TCP_CLOSE, TCP_SYN_SENT);
 	tcpalt_stat_inc(tcpalt_net(net), TCPALT_STAT_ACTIVE_OPENS);
 	tcpalt_send_syn(sk, false);
 	tcpalt_rtx_arm(sk, TCPALT_RTX_RETRANSMIT, tp->rto.rto_us);
@@ -164,10 +167,10 @@ static int tcpalt_inet_listen(struct socket *sock, int backlog)
 	err = tcpalt_listen_start(sk, backlog);
 	if (err)
 		goto out;
-	inet_sk_set_state(sk, TCP_LISTEN);
+	tcpalt_store_state(sk, TCP_LISTEN);
 	err = tcpalt_port_recheck(sk);
 	if (err) {
-		inet_sk_set_state(sk, TCP_CLOSE);
+		tcpalt_store_state(sk, TCP_CLOSE);
 		tcpalt_listen_stop(sk);
 		goto out;
 	}

@@ -66,6 +66,7 @@ static const char *const tcpalt_stat_names[TCPALT_STAT_MAX] = {
 	[TCPALT_STAT_OFO_PRUNED] = "OfoPruned",
 	[TCPALT_STAT_SACK_WALK_LIMITED] = "SackWalkLimited",
 	[TCPALT_STAT_SACK_CUT_REFUSED] = "SackCutRefused",
+	[TCPALT_STAT_CONNS_WALKS] = "ConnsWalks",
 };
 
 int tcpalt_stats_net_init(struct net *net)

@@ -29,6 +29,7 @@
 #include "listen.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 #define COOKIE_PERIOD	(64 * HZ)
 
@@ -186,6 +187,8 @@ void tcpalt_syncookie_synack(struct tcpalt_listener *l, struct sk_buff *skb)
 	}
 	cookie_log(l, tn);
 	tcpalt_stat_inc(tn, TCPALT_STAT_SYNCOOKIES_SENT);
+	trace_tcpalt_syncookie_send(req.laddr, req.lport, req.raddr,
+				    req.rport);
 	tcpalt_request_send_synack(l->sk, &req, tsval);
 }
 
@@ -206,6 +209,7 @@ bool tcpalt_syncookie_ack(struct tcpalt_listener *l, struct sk_buff *skb,
 	struct tcpalt_cookie_flow flow;
 	struct tcpalt_cookie_opts opts;
 	struct tcpalt_request req;
+	bool valid;
 
 	if (!mode || (mode == 1 && !syncookie_recent(l->cookie_sent)) ||
 	    (cb->flags & (TCPALT_SYN | TCPALT_RST | TCPALT_FIN)))
@@ -213,8 +217,11 @@ bool tcpalt_syncookie_ack(struct tcpalt_listener *l, struct sk_buff *skb,
 	tcpalt_request_from_syn(l->sk, &req, skb);
 	req.irs = cb->seq - 1;
 	cookie_flow(&req, &flow);
-	if (!syncookie_check(net, &flow, cb->ack - 1, cb->has_ts, cb->tsecr,
-			     &opts)) {
+	valid = syncookie_check(net, &flow, cb->ack - 1, cb->has_ts,
+				cb->tsecr, &opts);
+	trace_tcpalt_syncookie_check(req.laddr, req.lport, req.raddr,
+				     req.rport, valid);
+	if (!valid) {
 		tcpalt_stat_inc(tn, TCPALT_STAT_SYNCOOKIES_FAILED);
 		return false;
 	}

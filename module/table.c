@@ -314,31 +314,33 @@ int tcpalt_hash_connect(struct sock *sk)
 	return err;
 }
 
-static void table_walk(struct tcpalt_table *t, struct net *net,
-		       void (*fn)(struct sock *sk, void *arg), void *arg)
+/* procfs: the number of chains of the listener or the connection table. */
+unsigned int tcpalt_table_chains(bool listeners)
 {
-	struct hlist_nulls_node *node;
-	struct sock *sk;
-	unsigned int i;
-
-	/* A socket that moves meanwhile may be missed or shown twice. */
-	for (i = 0; i <= t->mask; i++) {
-		if (hlist_nulls_empty(&t->chains[i]))
-			continue;
-		sk_nulls_for_each_rcu(sk, node, &t->chains[i])
-			if (net_eq(sock_net(sk), net))
-				fn(sk, arg);
-	}
+	return (listeners ? &listen_table : &conn_table)->mask + 1;
 }
 
-/* Calls fn on every listener, then every connection, of net, under RCU. */
-void tcpalt_conns_walk(struct net *net,
-		       void (*fn)(struct sock *sk, void *arg), void *arg)
+/*
+ * procfs, under RCU: the n-th socket of net, counting from 0, on chain i
+ * of the listener or the connection table, or NULL.  A walk that ends
+ * on another chain's marker passed a socket that moved, and starts over.
+ */
+struct sock *tcpalt_table_nth(struct net *net, bool listeners,
+			      unsigned int i, unsigned int n)
 {
-	rcu_read_lock();
-	table_walk(&listen_table, net, fn, arg);
-	table_walk(&conn_table, net, fn, arg);
-	rcu_read_unlock();
+	struct tcpalt_table *t = listeners ? &listen_table : &conn_table;
+	struct hlist_nulls_node *node;
+	unsigned int seen;
+	struct sock *sk;
+
+begin:
+	seen = 0;
+	sk_nulls_for_each_rcu(sk, node, &t->chains[i])
+		if (net_eq(sock_net(sk), net) && seen++ == n)
+			return sk;
+	if (get_nulls_value(node) != i)
+		goto begin;
+	return NULL;
 }
 
 static int table_alloc(struct tcpalt_table *t, unsigned int bits)

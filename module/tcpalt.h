@@ -168,7 +168,30 @@ void tcpalt_proto_unregister(void);
 void tcpalt_protosw_register(void);
 void tcpalt_protosw_unregister(void);
 
-/* proc.c */
+/*
+ * proc.c: /proc/net/tcpalt/conns is read a buffer at a time, and each
+ * line is copied out of its listener, request, connection or TIME-WAIT
+ * entry under RCU, and the listener's lock for a request, then printed
+ * with neither held.
+ */
+struct tcpalt_conns_line {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	int state;			/* TCP_* or enum tcpalt_state */
+	u32 tx_queue;
+	u32 rx_queue;
+	const char *timer;		/* its name */
+	unsigned long timer_ms;		/* left */
+	unsigned int timer_count;
+	u32 uid;			/* in the reader's user namespace */
+	unsigned long ino;
+};
+
+void tcpalt_conns_line_fill(struct tcpalt_conns_line *line, int state,
+			    __be32 laddr, __be16 lport, __be32 raddr,
+			    __be16 rport, const char *timer, long left);
 int tcpalt_proc_net_init(struct net *net);
 void tcpalt_proc_net_exit(struct net *net);
 int tcpalt_proc_init(void);
@@ -190,7 +213,8 @@ bool tcpalt_tw_rcv(struct net *net, struct tcpalt_tw *tw,
 		   const struct tcpalt_opts *opts, bool listening, u32 *isn);
 void tcpalt_tw_enter(struct sock *sk);
 bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb);
-void tcpalt_tw_show_all(struct net *net, struct seq_file *seq);
+bool tcpalt_tw_at(struct net *net, unsigned int chain, unsigned int n,
+		  struct tcpalt_conns_line *line);
 unsigned int tcpalt_tw_count(const struct net *net);
 
 /* offload.c */

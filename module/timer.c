@@ -15,6 +15,7 @@
 #include "core/cwnd.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 #define BUSY_RETRY	(HZ / 20)
 
@@ -182,6 +183,7 @@ static void rtx_timeout(struct sock *sk)
 		tcpalt_stat_inc(tcpalt_net(sock_net(sk)),
 				TCPALT_STAT_RETRANS_SEGS);
 		tp->total_retrans++;
+		trace_tcpalt_retransmit(sk, tp->iss, tp->iss + 1);
 		tcpalt_send_syn(sk, sk->sk_state != TCP_SYN_SENT);
 	} else {
 		rtx_data(sk);

@@ -54,6 +54,7 @@
 #include "core/window.h"
 #include "stats.h"
 #include "tcpalt.h"
+#include "trace.h"
 
 /* Immutable once published, but for the three fields said otherwise. */
 struct tcpalt_tw {
@@ -340,6 +341,7 @@ static void tw_reap(struct timer_list *t)
 	struct tcpalt_tw_reaper *r = from_timer(r, t, timer);
 	struct tcpalt_net *tn = container_of(r, struct tcpalt_net, tw_reaper);
 	struct tcpalt_tw *tw, *kill = NULL;
+	unsigned int reaped = 0;
 	int n;
 
 	spin_lock(&r->lock);
@@ -360,7 +362,9 @@ static void tw_reap(struct timer_list *t)
 	/* Unlinking takes the chain and port locks: not under ours. */
 	for (tw = kill; tw; tw = tw->reap_next)
 		if (tw_kill(tw))
-			tcpalt_stat_inc(tn, TCPALT_STAT_TW_REAPED);
+			reaped++;
+	tcpalt_stat_add(tn, TCPALT_STAT_TW_REAPED, reaped);
+	trace_tcpalt_tw_reap(reaped, atomic_read(&r->entries));
 
 	spin_lock(&r->lock);
 	while ((tw = kill)) {
@@ -671,30 +675,28 @@ bool tcpalt_tw_rcv_backlogged(struct sock *sk, struct sk_buff *skb)
 	return tw;
 }
 
-/* /proc/net/tcpalt/conns: the namespace's entries, under RCU. */
-void tcpalt_tw_show_all(struct net *net, struct seq_file *seq)
+/*
+ * /proc/net/tcpalt/conns, under RCU: the n-th live entry of net, counting
+ * from 0, on chain i of the table, copied into line; false if none.
+ * Entries never move between chains.
+ */
+bool tcpalt_tw_at(struct net *net, unsigned int i, unsigned int n,
+		  struct tcpalt_conns_line *line)
 {
-	const struct tcpalt_net *tn = tcpalt_net(net);
 	struct tcpalt_tw *tw;
-	unsigned int i;
 
-	rcu_read_lock();
-	for (i = 0; i < 1U << TW_HASH_BITS; i++) {
-		for (tw = rcu_dereference(tw_chains[i]); tw;
-		     tw = rcu_dereference(tw->chain_next)) {
-			long left = tw_left(tn, tw);
-
-			if (!net_eq(read_pnet(&tw->net), net) ||
-			    READ_ONCE(tw->dead))
-				continue;
-			seq_printf(seq, "%pI4:%u %pI4:%u %s 0 0 timewait:%u:0 0 0\n",
-				   &tw->laddr, ntohs(tw->lport), &tw->raddr,
-				   ntohs(tw->rport),
-				   tcpalt_state_name(TCPALT_TIME_WAIT),
-				   left > 0 ? jiffies_to_msecs(left) : 0);
-		}
+	for (tw = rcu_dereference(tw_chains[i]); tw;
+	     tw = rcu_dereference(tw->chain_next)) {
+		if (!net_eq(read_pnet(&tw->net), net) || READ_ONCE(tw->dead))
+			continue;
+		if (n--)
+			continue;
+		tcpalt_conns_line_fill(line, TCPALT_TIME_WAIT, tw->laddr,
+				       tw->lport, tw->raddr, tw->rport,
+				       "timewait", tw_left(tcpalt_net(net), tw));
+		return true;
 	}
-	rcu_read_unlock();
+	return false;
 }
 
 unsigned int tcpalt_tw_count(const struct net *net)

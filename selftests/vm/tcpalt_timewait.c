@@ -515,6 +515,118 @@ static int make_entries_in_b(int n)
 	return err;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * ns's conns, read with read() calls of chunk bytes each; the text,
+ * NUL-terminated, to free(), or NULL.
+ */
+static char *conns_text(const char *ns, size_t chunk)
+{
+	FILE *f = fopen_in(ns, "/proc/thread-self/net/tcpalt/conns");
+	size_t cap = 1 << 20, len = 0;
+	char *text = malloc(cap), *bigger;
+	ssize_t n;
+
+	if (!f || !text)
+		goto fail;
+	while ((n = read(fileno(f), text + len, chunk)) > 0) {
+		len += n;
+		if (cap - len > chunk)
+			continue;
+		bigger = realloc(text, cap *= 2);
+		if (!bigger)
+			goto fail;
+		text = bigger;
+	}
+	if (n < 0)
+		goto fail;
+	fclose(f);
+	text[len] = '\0';
+	return text;
+fail:
+	if (f)
+		fclose(f);
+	free(text);
+	return NULL;
+}
+
+/*
+ * Cuts each line of conns text after its state, "local remote state",
+ * the part that stays while the table does (a timer column counts
+ * down), and points keys at them, sorted, the header left out.  The
+ * number of lines, or -1.
+ */
+static int conns_keys(char *text, char ***keys)
+{
+	char *line, *next, *end;
+	int n = 0, cap = 1024;
+
+	*keys = malloc(cap * sizeof(**keys));
+	line = strchr(text, '\n');
+	for (; *keys && line && *++line; line = next) {
+		next = strchr(line, '\n');
+		if (!next)
+			return -1;
+		*next = '\0';
+		end = strchr(line, ' ');
+		end = end ? strchr(end + 1, ' ') : NULL;
+		end = end ? strchr(end + 1, ' ') : NULL;
+		if (!end)
+			return -1;
+		*end = '\0';
+		if (n == cap)
+			*keys = realloc(*keys, (cap *= 2) * sizeof(**keys));
+		if (*keys)
+			(*keys)[n++] = line;
+	}
+	if (!*keys)
+		return -1;
+	qsort(*keys, n, sizeof(**keys), cmp_str);
+	return n;
+}
+
+static int count_state(char **keys, int n, const char *state)
+{
+	size_t len = strlen(state);
+	int i, hits = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t klen = strlen(keys[i]);
+
+		if (klen > len && keys[i][klen - len - 1] == ' ' &&
+		    !strcmp(keys[i] + klen - len, state))
+			hits++;
+	}
+	return hits;
+}
+
+/*
+ * b's conns, read as cat reads it: every entry and the TIME-WAIT ones
+ * are counted, and the whole read must have walked the tables once,
+ * resuming where each buffer's worth stopped.
+ */
+static void conns_read_in_one_walk(struct __test_metadata *_metadata,
+				   int want_tw)
+{
+	long long walks = proto_stat(PEER_NS, "ConnsWalks");
+	long long t0 = now_ms();
+	char *text = conns_text(PEER_NS, 64 << 10);
+	char **keys = NULL;
+	int n;
+
+	ASSERT_NE(NULL, text);
+	TH_LOG("conns read in %lld ms", now_ms() - t0);
+	n = conns_keys(text, &keys);
+	EXPECT_EQ(want_tw, count_state(keys, n, "TIME-WAIT"));
+	EXPECT_EQ(walks + 1, proto_stat(PEER_NS, "ConnsWalks"));
+	free(keys);
+	free(text);
+}
+
 /*
  * What an entry may cost on top of its 64 bytes, in bytes: the tables'
  * fixed parts are allocated at load, so this covers the port records an
@@ -612,7 +724,9 @@ static int slab_per_entry(struct __test_metadata *_metadata,
  *
  * The whole footprint of an entry is slab_per_entry()'s; here the
  * entries share two ports.  KASAN changes every size on the debug
- * kernel, so only the stock kernel checks it.
+ * kernel, so only the stock kernel checks it.  While they are there,
+ * conns lists them all in one walk of the tables: a read that started
+ * over for each bigger buffer would walk them a dozen times.
  */
 TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 {
@@ -639,6 +753,7 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 	EXPECT_GE(active, MANY);
 	TH_LOG("%d entries made in %lld ms, slab tcpalt_tw %ld objects of %ld bytes",
 	       MANY, t1 - t0, active, objsize);
+	conns_read_in_one_walk(_metadata, MANY);
 
 	/* The connections' sockets go after a grace period. */
 	usleep(500000);
@@ -670,6 +785,64 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 		usleep(100000);
 	} while (now_ms() - t0 < 10000);
 	EXPECT_LE(active, base) TH_LOG("%ld objects still active", active);
+}
+
+/*
+ * conns read 100 bytes at a time, a line or two per read(), shows what
+ * one big read shows, nothing lost or twice, in one walk of the tables:
+ * each read resumes where the last stopped.  Every kind of line is
+ * there: TIME-WAIT entries over many chains, a listener, its request
+ * and a connection.
+ */
+TEST_F(tw, conns_small_reads_lose_nothing)
+{
+	const int MANY = test_size(2000, 300);
+	char *big = NULL, *small = NULL, **big_keys = NULL, **small_keys = NULL;
+	int lfd, cli = -1, srv = -1, n_big, n_small, i;
+	long long walks;
+
+	if (proto_is_tcp())
+		SKIP(return, "TCP's /proc/net/tcp is another file");
+	ASSERT_EQ(0, proto_sysctl_set(PEER_NS, "tw_timeout", "3600"));
+	ASSERT_EQ(0, make_entries_in_b(MANY));
+	ASSERT_EQ(0, quiet_ns_a());
+	lfd = conn_listen(PEER_NS, ADDR_B, PORT + 2, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, raw_peer_open(&self->p, RAW_PORT, PORT + 2));
+	ASSERT_EQ(0, raw_syn_exchange(&self->p, RAW_ISS, NULL));
+	cli = conn_socket(NULL);
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, sock_connect(cli, ADDR_B, PORT + 2));
+	srv = accept_wait(lfd, WAIT_MS);
+	ASSERT_LE(0, srv);
+
+	big = conns_text(PEER_NS, 64 << 10);
+	ASSERT_NE(NULL, big);
+	walks = proto_stat(PEER_NS, "ConnsWalks");
+	small = conns_text(PEER_NS, 100);
+	ASSERT_NE(NULL, small);
+	EXPECT_EQ(walks + 1, proto_stat(PEER_NS, "ConnsWalks"));
+
+	n_big = conns_keys(big, &big_keys);
+	n_small = conns_keys(small, &small_keys);
+	ASSERT_EQ(MANY + 3, n_big);
+	ASSERT_EQ(n_big, n_small);
+	for (i = 0; i < n_small; i++) {
+		EXPECT_STREQ(big_keys[i], small_keys[i]);
+		if (i)
+			EXPECT_STRNE(small_keys[i - 1], small_keys[i]);
+	}
+	EXPECT_EQ(MANY, count_state(small_keys, n_small, "TIME-WAIT"));
+	EXPECT_EQ(1, count_state(small_keys, n_small, "LISTEN"));
+	EXPECT_EQ(1, count_state(small_keys, n_small, "SYN-RECEIVED"));
+	EXPECT_EQ(1, count_state(small_keys, n_small, "ESTABLISHED"));
+	free(big_keys);
+	free(small_keys);
+	free(big);
+	free(small);
+	close(srv);
+	close(cli);
+	close(lfd);
 }
 
 /*

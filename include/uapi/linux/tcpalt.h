@@ -159,6 +159,10 @@ enum tcpalt_stat {
 					 * left uncut for a SACK block, the
 					 * queue at twice the send buffer
 					 */
+	TCPALT_STAT_CONNS_WALKS,	/* ConnsWalks: reads of
+					 * TCPALT_PROC_CONNS that walked the
+					 * tables from their first chain
+					 */
 	__TCPALT_STAT_MAX
 };
 
