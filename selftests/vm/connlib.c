@@ -396,6 +396,16 @@ long long proto_stat(const char *ns, const char *name)
 	return val;
 }
 
+long rto_ms(int fd)
+{
+	struct tcpalt_info info;
+	socklen_t len = sizeof(info);
+
+	if (getsockopt(fd, test_proto(), TCPALT_INFO, &info, &len))
+		return -1;
+	return info.tcpi_rto / 1000;
+}
+
 long long proto_stat_wait(const char *ns, const char *name, long long want,
 			  int timeout_ms)
 {

@@ -141,6 +141,9 @@ long long snmp_stat(const char *ns, const char *prefix, const char *name);
  * count objects until they are freed, an RCU grace period after they
  * leave conns.
  */
+/* The connection's RTO now, backoff included, in ms; -1 on error. */
+long rto_ms(int fd);
+
 long long proto_stat_wait(const char *ns, const char *name, long long want,
 			  int timeout_ms);
 

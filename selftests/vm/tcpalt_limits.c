@@ -115,17 +115,6 @@ static int wait_persist(const char *local, const char *remote)
 	return -1;
 }
 
-/* The connection's RTO now, backoff included, in ms; -1 on error. */
-static long rto_ms(int fd)
-{
-	struct tcpalt_info info;
-	socklen_t len = sizeof(info);
-
-	if (getsockopt(fd, test_proto(), TCPALT_INFO, &info, &len))
-		return -1;
-	return info.tcpi_rto / 1000;
-}
-
 /*
  * Once the receiver went silent, with the probe timer at an RTO of rto
  * ms: the next probe comes within rto, each after it one RTO later, the
