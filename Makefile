@@ -4,7 +4,8 @@
 #
 #   make            the module, W=1 and warnings as errors, then the
 #                   check that it imports none of Linux TCP's functions,
-#                   and build/tcpalt-run with its preload library
+#                   build/tcpalt-run with its preload library, and
+#                   build/tcpalt-ss
 #   make lint       sparse (C=2) and checkpatch.pl --strict
 #   make unit       host unit tests of the portable core
 #   make check      everything: deps, build, lint, unit tests, and the VM
@@ -36,9 +37,14 @@ all: module symcheck tools
 TOOL_CFLAGS := -O2 -g -Wall -Wextra -Werror
 RUN := $(BUILD)/tcpalt-run
 PRELOAD := $(BUILD)/tcpalt-preload.so
-tools: $(RUN) $(PRELOAD)
+SS := $(BUILD)/tcpalt-ss
+tools: $(RUN) $(PRELOAD) $(SS)
 
 $(RUN): scripts/tcpalt-run.c
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -o $@ $<
+
+$(SS): scripts/tcpalt-ss.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -o $@ $<
 
@@ -111,6 +117,6 @@ vm-debug: deps
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f $(RUN) $(PRELOAD)
+	rm -f $(RUN) $(PRELOAD) $(SS)
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean
