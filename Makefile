@@ -4,7 +4,8 @@
 #
 #   make            the module, W=1 and warnings as errors, then the
 #                   check that it imports none of Linux TCP's functions,
-#                   and build/tcpalt-run with its preload library
+#                   build/tcpalt-run with its preload library, and
+#                   build/tcpalt-ss
 #   make lint       sparse (C=2) and checkpatch.pl --strict
 #   make unit       host unit tests of the portable core
 #   make check      everything: deps, build, lint, unit tests, and the VM
@@ -15,6 +16,12 @@
 #   make vm-debug   the same on the debug kernel
 #   make demo       a file sent over tcpalt between two namespaces in the VM
 #   make bench-synflood   a SYN flood against tcpalt and TCP in the VM
+#   make install    the module into /lib/modules/KVER/updates, depmod, the
+#                   uapi header into /usr/local/include/linux and
+#                   tcpalt-ss into /usr/local/bin; make uninstall undoes it
+#   make dkms-tarball   DKMS's binary tarball of the module for KVER,
+#                   built with a DKMS tree of its own under build/ (the
+#                   VM's install test loads it)
 #   make bench      tcpalt against TCP in the VM: bulk throughput over
 #                   loopback, veth and veth with netem, CPU and packets
 #                   per MB, request/response and connection churn
@@ -26,6 +33,7 @@ BUILD := build
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror
 
+.PHONY: install uninstall dkms-tarball
 .PHONY: all module tools symcheck lint sparse checkpatch unit selftests check \
 	check-full check-stock check-debug debug-kernel vm vm-debug demo bench-synflood \
 	bench deps clean
@@ -36,9 +44,14 @@ all: module symcheck tools
 TOOL_CFLAGS := -O2 -g -Wall -Wextra -Werror
 RUN := $(BUILD)/tcpalt-run
 PRELOAD := $(BUILD)/tcpalt-preload.so
-tools: $(RUN) $(PRELOAD)
+SS := $(BUILD)/tcpalt-ss
+tools: $(RUN) $(PRELOAD) $(SS)
 
 $(RUN): scripts/tcpalt-run.c
+	@mkdir -p $(BUILD)
+	$(CC) $(TOOL_CFLAGS) -o $@ $<
+
+$(SS): scripts/tcpalt-ss.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -o $@ $<
 
@@ -48,6 +61,39 @@ $(PRELOAD): scripts/tcpalt-preload.c
 
 deps:
 	scripts/deps.sh
+
+# Where make install puts things; DESTDIR for a staging root.
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/updates
+INCDIR := $(DESTDIR)/usr/local/include/linux
+BINDIR := $(DESTDIR)/usr/local/bin
+
+# Installs what is built: make (or make KVER=...) first, as the user.
+install:
+	@test -f tcpalt.ko -a -f $(SS) || { echo "make first"; exit 1; }
+	install -D -m 0644 tcpalt.ko $(MODDIR)/tcpalt.ko
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	install -D -m 0644 include/uapi/linux/tcpalt.h $(INCDIR)/tcpalt.h
+	install -D -m 0755 $(SS) $(BINDIR)/tcpalt-ss
+
+uninstall:
+	rm -f $(MODDIR)/tcpalt.ko $(INCDIR)/tcpalt.h $(BINDIR)/tcpalt-ss
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_TREE := $(CURDIR)/$(BUILD)/dkms
+DKMS_TARBALL := $(BUILD)/tcpalt-dkms-$(KVER).tar.gz
+DKMS_ARGS := --dkmstree $(DKMS_TREE)/tree --sourcetree $(DKMS_TREE)/src \
+	     -m tcpalt -v $(DKMS_VERSION) -k $(KVER)
+dkms-tarball:
+	rm -rf $(DKMS_TREE)
+	mkdir -p $(DKMS_TREE)/tree $(DKMS_TREE)/src/tcpalt-$(DKMS_VERSION)
+	tar -c Kbuild dkms.conf $$(find module include -name '*.[ch]') | \
+		tar -x -C $(DKMS_TREE)/src/tcpalt-$(DKMS_VERSION)
+	dkms add $(DKMS_ARGS) >/dev/null
+	dkms build $(DKMS_ARGS) >/dev/null
+	dkms mktarball $(DKMS_ARGS) --binaries-only \
+		--archive $(CURDIR)/$(DKMS_TARBALL) >/dev/null
+	@echo "dkms: $(DKMS_TARBALL)"
 
 demo: deps
 	$(MAKE) all
@@ -111,6 +157,6 @@ vm-debug: deps
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f $(RUN) $(PRELOAD)
+	rm -f $(RUN) $(PRELOAD) $(SS)
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean

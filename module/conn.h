@@ -415,6 +415,8 @@ int tcpalt_hash_connect(struct sock *sk);
 unsigned int tcpalt_table_chains(bool listeners);
 struct sock *tcpalt_table_nth(struct net *net, bool listeners,
 			      unsigned int i, unsigned int n);
+int tcpalt_table_chain_walk(bool listeners, unsigned int i, struct net *net,
+			    int (*fn)(struct sock *sk, void *arg), void *arg);
 
 /* isn.c: RFC 6528 initial sequence numbers. */
 u32 tcpalt_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
@@ -534,5 +536,10 @@ int tcpalt_setsockopt(struct sock *sk, int level, int optname,
 		      sockptr_t optval, unsigned int optlen);
 int tcpalt_getsockopt(struct sock *sk, int level, int optname,
 		      char __user *optval, int __user *optlen);
+struct tcp_info;
+void tcpalt_fill_tcp_info(struct sock *sk, struct tcp_info *ti);
+
+/* diag.c */
+int tcpalt_diag_destroy(struct sock *sk, int err);
 
 #endif /* _TCPALT_CONN_H */

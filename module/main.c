@@ -151,9 +151,17 @@ static int __init tcpalt_init(void)
 		err = -EBUSY;
 		goto remove_offload;
 	}
+	err = tcpalt_diag_init();
+	if (err) {
+		pr_err("tcpalt: sock_diag has a handler for %u already\n",
+		       tcpalt_ipproto);
+		goto remove_protocol;
+	}
 	tcpalt_protosw_register();
 	return 0;
 
+remove_protocol:
+	inet_del_protocol(&tcpalt_protocol, tcpalt_ipproto);
 remove_offload:
 	tcpalt_offload_exit();
 unregister_proto:
@@ -172,6 +180,7 @@ free_mem:
 static void __exit tcpalt_exit(void)
 {
 	tcpalt_protosw_unregister();
+	tcpalt_diag_exit();
 	inet_del_protocol(&tcpalt_protocol, tcpalt_ipproto);
 	tcpalt_offload_exit();
 	tcpalt_proto_unregister();

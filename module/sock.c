@@ -275,6 +275,7 @@ static struct proto tcpalt_prot = {
 	.unhash = tcpalt_unhash,
 	.get_port = tcpalt_get_port,
 	.put_port = tcpalt_put_port,
+	.diag_destroy = tcpalt_diag_destroy,
 	.obj_size = sizeof(struct tcpalt_sock),
 	/* Protocol memory (mem.c): the generic sk_mem_* code uses these. */
 	.memory_allocated = &tcpalt_memory_allocated,

@@ -231,9 +231,10 @@ static void fill_tcp_info_more(struct sock *sk, struct tcp_info *ti)
 
 /*
  * TCP_INFO: struct tcp_info with what tcpalt keeps, in TCP's units (the
- * same as struct tcpalt_info's), and zero for what it does not.
+ * same as struct tcpalt_info's), and zero for what it does not.  Under
+ * the socket lock; sock_diag's INET_DIAG_INFO is this too.
  */
-static void fill_tcp_info(struct sock *sk, struct tcp_info *ti)
+void tcpalt_fill_tcp_info(struct sock *sk, struct tcp_info *ti)
 {
 	struct tcpalt_sock *tp = tcpalt_sk(sk);
 	struct tcpalt_info info;
@@ -280,7 +281,7 @@ static int get_info(struct sock *sk, int level, char __user *optval,
 
 	lock_sock(sk);
 	if (level == SOL_TCP) {
-		fill_tcp_info(sk, &u.tcp);
+		tcpalt_fill_tcp_info(sk, &u.tcp);
 		size = sizeof(u.tcp);
 	} else {
 		fill_info(sk, &u.alt);

@@ -387,3 +387,31 @@ void tcpalt_table_exit(void)
 	table_free(&listen_table);
 	table_free(&conn_table);
 }
+
+/*
+ * sock_diag: calls fn on every socket of net on chain i of the listener
+ * or the connection table, under RCU, until fn returns non-zero, which
+ * it returns.  A socket that moves meanwhile may be missed or shown
+ * twice, as in a walk of TCP's tables.
+ */
+int tcpalt_table_chain_walk(bool listeners, unsigned int i, struct net *net,
+			    int (*fn)(struct sock *sk, void *arg), void *arg)
+{
+	struct tcpalt_table *t = listeners ? &listen_table : &conn_table;
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	int ret = 0;
+
+	if (hlist_nulls_empty(&t->chains[i]))
+		return 0;
+	rcu_read_lock();
+	sk_nulls_for_each_rcu(sk, node, &t->chains[i]) {
+		if (!net_eq(sock_net(sk), net))
+			continue;
+		ret = fn(sk, arg);
+		if (ret)
+			break;
+	}
+	rcu_read_unlock();
+	return ret;
+}

@@ -217,6 +217,25 @@ bool tcpalt_tw_at(struct net *net, unsigned int chain, unsigned int n,
 		  struct tcpalt_conns_line *line);
 unsigned int tcpalt_tw_count(const struct net *net);
 
+/* What sock_diag shows of a TIME-WAIT entry. */
+struct tcpalt_tw_diag {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	int bound_dev_if;
+	u32 expires_ms;
+};
+
+int tcpalt_tw_diag_chain(struct net *net, unsigned int i,
+			 int (*fn)(const struct tcpalt_tw_diag *d, void *arg),
+			 void *arg);
+bool tcpalt_tw_diag_find(struct net *net, __be32 laddr, __be16 lport,
+			 __be32 raddr, __be16 rport, int dif,
+			 struct tcpalt_tw_diag *d);
+int tcpalt_tw_diag_destroy(struct net *net, __be32 laddr, __be16 lport,
+			   __be32 raddr, __be16 rport, int dif);
+
 /* offload.c */
 int tcpalt_offload_init(void);
 void tcpalt_offload_exit(void);
@@ -241,6 +260,10 @@ bool tcpalt_mem_may_grow(const struct sock *sk);
 int tcpalt_mem_init(void);
 void tcpalt_mem_exit(void);
 long tcpalt_mem_pages(void);
+
+/* diag.c */
+int tcpalt_diag_init(void);
+void tcpalt_diag_exit(void);
 
 /* sysctl.c */
 int tcpalt_sysctl_net_init(struct net *net);

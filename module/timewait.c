@@ -768,3 +768,78 @@ void tcpalt_tw_exit(void)
 	kvfree(tw_chains);
 	kmem_cache_destroy(tw_cache);
 }
+
+static void tw_diag_view(const struct tcpalt_net *tn,
+			 const struct tcpalt_tw *tw, struct tcpalt_tw_diag *d)
+{
+	long left = tw_left(tn, tw);
+
+	d->laddr = tw->laddr;
+	d->raddr = tw->raddr;
+	d->lport = tw->lport;
+	d->rport = tw->rport;
+	d->bound_dev_if = tw->bound_dev_if;
+	d->expires_ms = left > 0 ? jiffies_to_msecs(left) : 0;
+}
+
+/*
+ * sock_diag: calls fn on every live entry of net on chain i, under RCU,
+ * until fn returns non-zero, which it returns.
+ */
+int tcpalt_tw_diag_chain(struct net *net, unsigned int i,
+			 int (*fn)(const struct tcpalt_tw_diag *d, void *arg),
+			 void *arg)
+{
+	const struct tcpalt_net *tn = tcpalt_net(net);
+	struct tcpalt_tw_diag d;
+	struct tcpalt_tw *tw;
+	int ret = 0;
+
+	if (!rcu_access_pointer(tw_chains[i]))
+		return 0;
+	rcu_read_lock();
+	for (tw = rcu_dereference(tw_chains[i]); tw;
+	     tw = rcu_dereference(tw->chain_next)) {
+		if (!net_eq(read_pnet(&tw->net), net) || READ_ONCE(tw->dead))
+			continue;
+		tw_diag_view(tn, tw, &d);
+		ret = fn(&d, arg);
+		if (ret)
+			break;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* sock_diag's exact match: the live entry of the 4-tuple, into *d. */
+bool tcpalt_tw_diag_find(struct net *net, __be32 laddr, __be16 lport,
+			 __be32 raddr, __be16 rport, int dif,
+			 struct tcpalt_tw_diag *d)
+{
+	struct tcpalt_tw *tw;
+
+	rcu_read_lock();
+	tw = tcpalt_tw_lookup(net, raddr, rport, laddr, lport, dif, 0);
+	if (tw)
+		tw_diag_view(tcpalt_net(net), tw, d);
+	rcu_read_unlock();
+	return tw;
+}
+
+/*
+ * SOCK_DESTROY of an entry: it goes as a RST would take it, 4-tuple
+ * and port freed at once.  0, or -ENOENT when there is none.
+ */
+int tcpalt_tw_diag_destroy(struct net *net, __be32 laddr, __be16 lport,
+			   __be32 raddr, __be16 rport, int dif)
+{
+	struct tcpalt_tw *tw;
+	bool killed = false;
+
+	rcu_read_lock();
+	tw = tcpalt_tw_lookup(net, raddr, rport, laddr, lport, dif, 0);
+	if (tw)
+		killed = tw_kill(tw);
+	rcu_read_unlock();
+	return killed ? 0 : -ENOENT;
+}

@@ -20,6 +20,8 @@ PACKAGES=(
 	iperf3 nginx-light curl wrk redis-server redis-tools socat
 	# the debug kernel, built from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
+	# make dkms-tarball
+	dkms
 )
 
 missing=()

@@ -39,6 +39,9 @@ load_module() {
 	local ko params
 	ko=$VMOUT/$(<"$VMOUT/module")
 	params=$(<"$VMOUT/modparams")
+	# insmod loads no dependency: tcpalt's sock_diag handler needs
+	# inet_diag (built in on the debug kernel, where this is a no-op).
+	modprobe inet_diag 2>/dev/null || true
 	# Word splitting is the point: modparams is "a=1 b=2".
 	# shellcheck disable=SC2086
 	if ! insmod "$ko" $params 2>"$VMOUT/insmod-failed"; then

@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netinet/ip.h>
@@ -891,4 +893,222 @@ double syn_flood_stop(struct syn_flood *f)
 	close(f->fd);
 	ms = now_ms() - f->start_ms;
 	return ms > 0 ? f->sent * 1000.0 / ms : 0;
+}
+
+static int diag_socket(const char *ns)
+{
+	int fd;
+
+	if (ns && ns_enter(ns))
+		return -1;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (ns && ns_enter(NULL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Sends one inet_diag request with bc as INET_DIAG_REQ_BYTECODE. */
+static int diag_send(int fd, int type, int flags,
+		     const struct inet_diag_req_v2 *r, const void *bc,
+		     size_t bc_len)
+{
+	struct nlmsghdr h = {
+		.nlmsg_type = type,
+		.nlmsg_flags = NLM_F_REQUEST | flags,
+		.nlmsg_seq = 1,
+	};
+	struct nlattr a = {
+		.nla_type = INET_DIAG_REQ_BYTECODE,
+		.nla_len = NLA_HDRLEN + bc_len,
+	};
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct iovec iov[4] = {
+		{ &h, sizeof(h) },
+		{ (void *)r, sizeof(*r) },
+		{ &a, NLA_HDRLEN },
+		{ (void *)bc, NLA_ALIGN(bc_len) },
+	};
+	struct msghdr m = {
+		.msg_name = &nl,
+		.msg_namelen = sizeof(nl),
+		.msg_iov = iov,
+		.msg_iovlen = bc ? 4 : 2,
+	};
+
+	h.nlmsg_len = NLMSG_LENGTH(sizeof(*r)) +
+		      (bc ? NLA_HDRLEN + NLA_ALIGN(bc_len) : 0);
+	return sendmsg(fd, &m, 0) < 0 ? -errno : 0;
+}
+
+static void diag_parse(const struct nlmsghdr *h, struct diag_entry *e)
+{
+	const struct inet_diag_msg *m = NLMSG_DATA(h);
+	int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+	const struct nlattr *a = (const void *)(m + 1);
+
+	memset(e, 0, sizeof(*e));
+	e->msg = *m;
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == INET_DIAG_INFO) {
+			size_t n = a->nla_len - NLA_HDRLEN;
+
+			memcpy(&e->info, (const char *)a + NLA_HDRLEN,
+			       n < sizeof(e->info) ? n : sizeof(e->info));
+			e->has_info = true;
+		}
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+}
+
+/*
+ * Reads replies until NLMSG_DONE or an error, or for a request that is
+ * no dump (one), the first read; the count, or -errno.
+ */
+static int diag_receive(int fd, bool one,
+			int (*fn)(const struct diag_entry *e, void *arg),
+			void *arg)
+{
+	static char buf[65536] __attribute__((aligned(8)));
+	struct diag_entry e;
+	struct nlmsghdr *h;
+	int count = 0, stop = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return count;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *err = NLMSG_DATA(h);
+
+				if (err->error)
+					return err->error;
+				return count;
+			}
+			count++;
+			if (stop || !fn)
+				continue;
+			diag_parse(h, &e);
+			stop = fn(&e, arg);
+		}
+		if (one)
+			return count;
+	}
+}
+
+int diag_dump(const char *ns, unsigned int states,
+	      const struct inet_diag_sockid *id, const void *bc,
+	      size_t bc_len, unsigned char ext,
+	      int (*fn)(const struct diag_entry *e, void *arg), void *arg)
+{
+	struct inet_diag_req_v2 r = {
+		.sdiag_family = AF_INET,
+		.sdiag_protocol = test_proto(),
+		.idiag_ext = ext,
+		.idiag_states = states,
+	};
+	int fd = diag_socket(ns), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (id)
+		r.id = *id;
+	ret = diag_send(fd, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &r, bc, bc_len);
+	if (!ret)
+		ret = diag_receive(fd, false, fn, arg);
+	close(fd);
+	return ret;
+}
+
+static int diag_copy(const struct diag_entry *e, void *arg)
+{
+	*(struct diag_entry *)arg = *e;
+	return 1;
+}
+
+int diag_get(const char *ns, const struct inet_diag_sockid *id,
+	     unsigned char ext, struct diag_entry *e)
+{
+	struct inet_diag_req_v2 r = {
+		.sdiag_family = AF_INET,
+		.sdiag_protocol = test_proto(),
+		.idiag_ext = ext,
+		.idiag_states = ~0u,
+		.id = *id,
+	};
+	int fd = diag_socket(ns), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = diag_send(fd, SOCK_DIAG_BY_FAMILY, 0, &r, NULL, 0);
+	if (!ret)
+		ret = diag_receive(fd, true, diag_copy, e);
+	close(fd);
+	return ret < 0 ? ret : ret == 1 ? 0 : -ENOENT;
+}
+
+int diag_destroy(const char *ns, const struct inet_diag_sockid *id)
+{
+	struct inet_diag_req_v2 r = {
+		.sdiag_family = AF_INET,
+		.sdiag_protocol = test_proto(),
+		.idiag_states = ~0u,
+		.id = *id,
+	};
+	int fd = diag_socket(ns), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = diag_send(fd, SOCK_DESTROY, NLM_F_ACK, &r, NULL, 0);
+	if (!ret)
+		ret = diag_receive(fd, true, NULL, NULL);
+	close(fd);
+	return ret < 0 ? ret : 0;
+}
+
+struct inet_diag_sockid diag_id(const char *laddr, unsigned short lport,
+				const char *raddr, unsigned short rport)
+{
+	struct inet_diag_sockid id = {
+		.idiag_sport = htons(lport),
+		.idiag_dport = htons(rport),
+		.idiag_cookie = { INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE },
+	};
+
+	if (laddr)
+		inet_pton(AF_INET, laddr, &id.idiag_src[0]);
+	if (raddr)
+		inet_pton(AF_INET, raddr, &id.idiag_dst[0]);
+	return id;
+}
+
+const char *diag_local(char *buf, size_t size, const struct inet_diag_msg *m)
+{
+	ip_port(buf, size, m->id.idiag_src[0], ntohs(m->id.idiag_sport));
+	return buf;
+}
+
+const char *diag_remote(char *buf, size_t size, const struct inet_diag_msg *m)
+{
+	ip_port(buf, size, m->id.idiag_dst[0], ntohs(m->id.idiag_dport));
+	return buf;
+}
+
+const char *diag_state_name(int state)
+{
+	static const char *const names[] = {
+		[1] = "ESTABLISHED", [2] = "SYN-SENT", [3] = "SYN-RECEIVED",
+		[4] = "FIN-WAIT-1", [5] = "FIN-WAIT-2", [6] = "TIME-WAIT",
+		[7] = "CLOSED", [8] = "CLOSE-WAIT", [9] = "LAST-ACK",
+		[10] = "LISTEN", [11] = "CLOSING",
+	};
+
+	return state > 0 && state < 12 ? names[state] : "?";
 }

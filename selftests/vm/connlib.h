@@ -19,6 +19,8 @@
 #ifndef _TCPALT_SELFTEST_CONNLIB_H
 #define _TCPALT_SELFTEST_CONNLIB_H
 
+#include <linux/inet_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -325,5 +327,42 @@ void block_sigpipe(void);
 
 /* True if a SIGPIPE is pending (blocked); takes it off. */
 bool took_sigpipe(void);
+
+/*
+ * sock_diag (inet_diag) for test_proto(), from namespace ns (NULL: a).
+ * A dump asks for the TCPF_ states mask, with the ports of id when
+ * non-zero (id may be NULL) and bytecode bc of bc_len bytes (NULL, 0:
+ * none); ext asks for attributes, 1 << (INET_DIAG_INFO - 1) for
+ * INET_DIAG_INFO.  fn sees every message; a non-zero return stops the
+ * dump there.  The count of messages seen, or -errno.
+ */
+struct diag_entry {
+	struct inet_diag_msg msg;
+	bool has_info;
+	struct tcp_info info;
+};
+
+int diag_dump(const char *ns, unsigned int states,
+	      const struct inet_diag_sockid *id, const void *bc,
+	      size_t bc_len, unsigned char ext,
+	      int (*fn)(const struct diag_entry *e, void *arg), void *arg);
+
+/* The exact match of id into *e: 0 or -errno (-ENOENT: none). */
+int diag_get(const char *ns, const struct inet_diag_sockid *id,
+	     unsigned char ext, struct diag_entry *e);
+
+/* SOCK_DESTROY of id: 0 or -errno. */
+int diag_destroy(const char *ns, const struct inet_diag_sockid *id);
+
+/* The sockid of local laddr:lport and remote raddr:rport, any cookie. */
+struct inet_diag_sockid diag_id(const char *laddr, unsigned short lport,
+				const char *raddr, unsigned short rport);
+
+/* "10.0.0.1:5000" for the local or the remote end of a message. */
+const char *diag_local(char *buf, size_t size, const struct inet_diag_msg *m);
+const char *diag_remote(char *buf, size_t size, const struct inet_diag_msg *m);
+
+/* The name /proc/tcpalt/conns gives TCP's state number. */
+const char *diag_state_name(int state);
 
 #endif /* _TCPALT_SELFTEST_CONNLIB_H */

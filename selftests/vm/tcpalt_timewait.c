@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -713,9 +714,66 @@ static int slab_per_entry(struct __test_metadata *_metadata,
 	return 0;
 }
 
+/* build/tcpalt-ss, from where this binary lies (selftests/vm). */
+static const char *tcpalt_ss(void)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return "tcpalt-ss";
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(path, sizeof(path), "%.*s/../../build/tcpalt-ss",
+		 (int)(sizeof(path) - 32), self);
+	return path;
+}
+
 /*
- * 100,000 entries, made with tw_timeout at an hour, then all reaped at
- * once by lowering it to a second: every entry is counted in and out,
+ * b's many entries over sock_diag: every one, reply after reply, each
+ * reply resuming the walk where the last stopped, and the same through
+ * tcpalt-ss, which prints each reply as it comes.  The bound, 20 s for
+ * either, is loose for TCG: a dump of 100,000 takes about a second
+ * there; one that walked the 2^18 chains again for each of its some 300
+ * replies would take minutes.
+ */
+static void diag_dump_all(struct __test_metadata *_metadata, int many)
+{
+	long long t0, t1;
+	char cmd[PATH_MAX + 128];
+	FILE *f;
+	long lines = 0;
+	char line[256];
+
+	t0 = now_ms();
+	EXPECT_EQ(many, diag_dump(PEER_NS, 1 << 6 /* TIME-WAIT */, NULL, NULL,
+				  0, 0, NULL, NULL));
+	t1 = now_ms();
+	EXPECT_GT(20000, t1 - t0);
+	TH_LOG("%d entries dumped over sock_diag in %lld ms", many, t1 - t0);
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns exec %s %s -tan state time-wait >/tmp/tcpalt-tw-ss",
+		 PEER_NS, tcpalt_ss());
+	t0 = now_ms();
+	ASSERT_EQ(0, run("%s", cmd));
+	t1 = now_ms();
+	f = fopen("/tmp/tcpalt-tw-ss", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		lines += !strncmp(line, "TIME-WAIT ", 10);
+	fclose(f);
+	unlink("/tmp/tcpalt-tw-ss");
+	EXPECT_EQ(many, lines);
+	EXPECT_GT(20000, t1 - t0);
+	TH_LOG("tcpalt-ss printed them in %lld ms", t1 - t0);
+}
+
+/*
+ * 100,000 entries, made with tw_timeout at an hour, dumped over
+ * sock_diag, then all reaped at once by lowering it to a second: every entry is counted in and out,
  * and on the stock kernel the slab gives the objects back (KASAN's
  * quarantine holds freed objects on the debug kernel, where kmemleak
  * checks instead).  The debug kernel makes 2,000, eight of the reaper's
@@ -754,6 +812,8 @@ TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 	TH_LOG("%d entries made in %lld ms, slab tcpalt_tw %ld objects of %ld bytes",
 	       MANY, t1 - t0, active, objsize);
 	conns_read_in_one_walk(_metadata, MANY);
+
+	diag_dump_all(_metadata, MANY);
 
 	/* The connections' sockets go after a grace period. */
 	usleep(500000);
