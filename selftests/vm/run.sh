@@ -27,7 +27,7 @@ for t in tcpalt_module tcpalt_fuzz tcpalt_socket tcpalt_bind \
 	 tcpalt_data tcpalt_api tcpalt_close tcpalt_timewait tcpalt_keepalive \
 	 tcpalt_syncookies tcpalt_listen tcpalt_table tcpalt_offload \
 	 tcpalt_paws tcpalt_icmp tcpalt_limits tcpalt_memory \
-	 tcpalt_programs; do
+	 tcpalt_programs tcpalt_interop; do
 	echo "# suite: $t"
 	./"$t" || status=1
 done
