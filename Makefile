@@ -5,7 +5,8 @@
 #   make            the module, W=1 and warnings as errors, then the
 #                   check that it imports none of Linux TCP's functions,
 #                   build/tcpalt-run with its preload library, and
-#                   build/tcpalt-ss
+#                   build/tcpalt-ss and build/tcpalt-xlate.bpf.o, the
+#                   translator that scripts/tcpalt-xlate attaches
 #   make lint       sparse (C=2) and checkpatch.pl --strict
 #   make unit       host unit tests of the portable core
 #   make check      everything: deps, build, lint, unit tests, and the VM
@@ -45,7 +46,8 @@ TOOL_CFLAGS := -O2 -g -Wall -Wextra -Werror
 RUN := $(BUILD)/tcpalt-run
 PRELOAD := $(BUILD)/tcpalt-preload.so
 SS := $(BUILD)/tcpalt-ss
-tools: $(RUN) $(PRELOAD) $(SS)
+XLATE := $(BUILD)/tcpalt-xlate.bpf.o
+tools: $(RUN) $(PRELOAD) $(SS) $(XLATE)
 
 $(RUN): scripts/tcpalt-run.c
 	@mkdir -p $(BUILD)
@@ -58,6 +60,15 @@ $(SS): scripts/tcpalt-ss.c
 $(PRELOAD): scripts/tcpalt-preload.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TOOL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# The translator, for tc: Debian's clang, libbpf-dev's bpf_helpers.h and
+# linux-libc-dev's UAPI headers (the multiarch directory has asm/).
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Wextra -Werror \
+	-I/usr/include/$(shell $(CC) -print-multiarch)
+$(XLATE): scripts/tcpalt-xlate.bpf.c
+	@mkdir -p $(BUILD)
+	@command -v clang >/dev/null || { echo "clang is missing: make deps"; exit 1; }
+	clang $(BPF_CFLAGS) -c -o $@ $<
 
 deps:
 	scripts/deps.sh
@@ -157,6 +168,6 @@ vm-debug: deps
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f $(RUN) $(PRELOAD) $(SS)
+	rm -f $(RUN) $(PRELOAD) $(SS) $(XLATE)
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean

@@ -18,6 +18,9 @@ PACKAGES=(
 	iproute2 procps ethtool tshark
 	# inside the VM: unmodified programs run over tcpalt by tcpalt-run
 	iperf3 nginx-light curl wrk redis-server redis-tools socat
+	# the protocol translator (scripts/tcpalt-xlate): clang for BPF,
+	# bpf_helpers.h, and bpftool to load it and fill its map
+	clang libbpf-dev linux-libc-dev bpftool
 	# the debug kernel, built from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
 	# make dkms-tarball

@@ -19,7 +19,7 @@ PART1="tcpalt_module tcpalt_fuzz tcpalt_socket tcpalt_bind tcpalt_closed
        tcpalt_api tcpalt_close tcpalt_diag"
 PART2="tcpalt_timewait tcpalt_keepalive tcpalt_syncookies tcpalt_listen
        tcpalt_table tcpalt_offload tcpalt_paws tcpalt_icmp tcpalt_limits
-       tcpalt_memory tcpalt_programs tcpalt_trace"
+       tcpalt_memory tcpalt_programs tcpalt_trace tcpalt_interop"
 
 TCPALT_KO=$(realpath "$1")
 export TCPALT_KO
