@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -391,4 +392,20 @@ int mod_unload(void)
 bool mod_loaded(void)
 {
 	return access("/sys/module/tcpalt", F_OK) == 0;
+}
+
+const char *repo_file(const char *rel)
+{
+	static char paths[4][PATH_MAX];
+	static int next;
+	char self[PATH_MAX], *path = paths[next++ % 4];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return rel;
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(path, PATH_MAX, "%.*s/../../%s", PATH_MAX / 2, self, rel);
+	return path;
 }

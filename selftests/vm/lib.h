@@ -105,6 +105,13 @@ int seg_recv(int fd, int proto, u16 port, int timeout_ms,
 /* A counter of /proc/tcpalt/stats in namespace ns (NULL: our own). */
 long long stat_get(const char *ns, const char *name);
 
+/*
+ * rel, a path in the repository, from where the running test binary
+ * lies (selftests/vm); rel itself if that cannot be told.  The last four
+ * results stay valid.
+ */
+const char *repo_file(const char *rel);
+
 /* Reads and writes an integer sysctl; write returns 0 or -errno. */
 int sysctl_get(const char *name, long *val);
 int sysctl_set(const char *name, const char *text);

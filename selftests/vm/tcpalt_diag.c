@@ -475,21 +475,9 @@ TEST_F(diag, sock_destroy)
 	EXPECT_EQ(-ENOENT, diag_destroy(PEER_NS, &id));
 }
 
-/* build/tcpalt-ss, from where this binary lies (selftests/vm). */
 static const char *tcpalt_ss(void)
 {
-	static char path[PATH_MAX];
-	char self[PATH_MAX];
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return "tcpalt-ss";
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%.*s/../../build/tcpalt-ss",
-		 (int)(sizeof(path) - 32), self);
-	return path;
+	return repo_file("build/tcpalt-ss");
 }
 
 #define SS_OUT	"/tmp/tcpalt-diag-ss.out"

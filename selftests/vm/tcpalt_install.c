@@ -24,21 +24,9 @@
 
 #define UNLOAD_MS	5000
 
-/* The repository, from where this binary lies (selftests/vm). */
 static const char *repo(void)
 {
-	static char path[PATH_MAX];
-	char self[PATH_MAX];
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return ".";
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%.*s/../..", (int)(sizeof(path) - 8),
-		 self);
-	return path;
+	return repo_file(".");
 }
 
 /* Unloads tcpalt, waiting for sockets that hold it; 0 or -errno. */

@@ -143,23 +143,9 @@ static struct counts counts_delta(const struct counts *now,
 	return d;
 }
 
-/* scripts/tcpalt-xlate, from where this binary lies (selftests/vm). */
 static const char *xlate_script(void)
 {
-	static char path[PATH_MAX];
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (*path)
-		return path;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return "tcpalt-xlate";
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%.*s/../../scripts/tcpalt-xlate",
-		 (int)(sizeof(path) - 32), self);
-	return path;
+	return repo_file("scripts/tcpalt-xlate");
 }
 
 /*

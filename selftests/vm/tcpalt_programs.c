@@ -80,23 +80,9 @@ static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* build/tcpalt-run, from where this binary lies (selftests/vm). */
 static const char *tcpalt_run(void)
 {
-	static char path[PATH_MAX];
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (*path)
-		return path;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return "tcpalt-run";
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%.*s/../../build/tcpalt-run",
-		 (int)(sizeof(path) - 32), self);
-	return path;
+	return repo_file("build/tcpalt-run");
 }
 
 static const char *proto_arg(void)

@@ -714,21 +714,9 @@ static int slab_per_entry(struct __test_metadata *_metadata,
 	return 0;
 }
 
-/* build/tcpalt-ss, from where this binary lies (selftests/vm). */
 static const char *tcpalt_ss(void)
 {
-	static char path[PATH_MAX];
-	char self[PATH_MAX];
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return "tcpalt-ss";
-	self[n] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(path, sizeof(path), "%.*s/../../build/tcpalt-ss",
-		 (int)(sizeof(path) - 32), self);
-	return path;
+	return repo_file("build/tcpalt-ss");
 }
 
 /*
