@@ -47,6 +47,7 @@
  */
 #include <linux/hash.h>
 #include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
@@ -186,12 +187,12 @@ static int port_take(struct sock *sk, u16 port, bool relax)
 }
 
 /*
- * RFC 6056 algorithm 1: a random starting point in the namespace's
- * ip_local_port_range, then every port after it in turn, skipping
- * ip_local_reserved_ports, until take() takes one.  True if it did.
+ * bind() to port 0, RFC 6056 algorithm 1: a random starting point in
+ * the namespace's ip_local_port_range, then every port after it in
+ * turn, skipping ip_local_reserved_ports, until one is free.  True if
+ * one was.
  */
-static bool port_search(struct sock *sk,
-			bool (*take)(struct sock *sk, u16 port))
+static bool port_search_bind(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
 	u32 span, offset, i;
@@ -205,22 +206,17 @@ static bool port_search(struct sock *sk,
 		port = low + (offset + i) % span;
 		if (inet_is_local_reserved_port(net, port))
 			continue;
-		if (take(sk, port))
+		if (!port_take(sk, port, false))
 			return true;
 		cond_resched();
 	}
 	return false;
 }
 
-static bool port_take_exclusive(struct sock *sk, u16 port)
-{
-	return !port_take(sk, port, false);
-}
-
 /* bind() to port 0: a port nobody holds. */
 static int port_take_ephemeral(struct sock *sk)
 {
-	return port_search(sk, port_take_exclusive) ? 0 : -EADDRINUSE;
+	return port_search_bind(sk) ? 0 : -EADDRINUSE;
 }
 
 /*
@@ -270,16 +266,66 @@ out:
 }
 
 /*
+ * connect() follows RFC 6056 algorithm 4 (double-hash): the search for
+ * a destination starts at a keyed hash of (source, destination, port)
+ * plus a counter of the table slot that destination hashes to, and the
+ * counter moves past each port handed out.  Consecutive connections to
+ * one peer so get distinct ports for as long as the range lasts, where
+ * a random start (algorithm 1) soon hands out a port whose 4-tuple the
+ * peer still holds in TIME-WAIT, and that peer then has to reopen the
+ * entry or refuse the SYN.  The slot counters are shared by all
+ * namespaces and updated without a lock: a lost update only costs a
+ * search one more step.
+ */
+#define PORT_PERTURB_SLOTS	256
+
+static u32 port_perturb[PORT_PERTURB_SLOTS];
+static siphash_key_t port_offset_key __read_mostly;
+static siphash_key_t port_slot_key __read_mostly;
+
+static bool port_search_connect(struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 span, offset, slot, next, i;
+	int low, high;
+	u16 port;
+
+	net_get_random_once(&port_offset_key, sizeof(port_offset_key));
+	net_get_random_once(&port_slot_key, sizeof(port_slot_key));
+	offset = siphash_3u32((__force u32)inet->inet_saddr,
+			      (__force u32)inet->inet_daddr,
+			      (__force u32)inet->inet_dport, &port_offset_key);
+	slot = siphash_3u32((__force u32)inet->inet_saddr,
+			    (__force u32)inet->inet_daddr,
+			    (__force u32)inet->inet_dport, &port_slot_key) %
+	       PORT_PERTURB_SLOTS;
+	next = READ_ONCE(port_perturb[slot]);
+	inet_sk_get_local_port_range(sk, &low, &high);
+	span = high - low + 1;
+	for (i = 0; i < span; i++) {
+		port = low + (offset + next + i) % span;
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		if (port_take_shared(sk, port)) {
+			WRITE_ONCE(port_perturb[slot], next + i + 1);
+			return true;
+		}
+		cond_resched();
+	}
+	return false;
+}
+
+/*
  * connect(): hashes sk under its 4-tuple, first choosing a port for it
- * if it has none: RFC 6056 algorithm 1 as for bind(), each port tried
- * for this destination.  0, or -EADDRNOTAVAIL when the 4-tuple is taken
- * or no port is left for the destination.  The caller holds the socket.
+ * if it has none.  0, or -EADDRNOTAVAIL when the 4-tuple is taken or no
+ * port is left for the destination.  The caller holds the socket.
  */
 int tcpalt_port_connect(struct sock *sk)
 {
 	if (inet_sk(sk)->inet_num)
 		return tcpalt_hash_connect(sk);
-	return port_search(sk, port_take_shared) ? 0 : -EADDRNOTAVAIL;
+	return port_search_connect(sk) ? 0 : -EADDRNOTAVAIL;
 }
 
 /* struct proto .get_port, called by inet_bind() with the socket held. */
