@@ -141,10 +141,15 @@ vm_finish() {
 	suite_times "$log"
 }
 
-# The seconds each suite of a leg took, slowest first, for the budget.
+# The seconds each suite of a leg took, slowest first, and its ten
+# slowest tests, for the budget.
 suite_times() {
 	tr -d '\r' <"$1" | sed -n 's/^# suite tcpalt_\([a-z_]*\) took \([0-9]*\) s$/\2 \1/p' |
 		sort -rn | awk '{ printf "%s%s %ss", NR == 1 ? "    suites:" : ",", " " $2, $1 }
+				END { if (NR) print "" }'
+	tr -d '\r' <"$1" | sed -n 's/^# test \([^ ]*\) took \([0-9]*\) s$/\2 \1/p' |
+		sort -rn | head -n 10 |
+		awk '{ printf "%s%s %ss", NR == 1 ? "    slowest tests:" : ",", " " $2, $1 }
 				END { if (NR) print "" }'
 }
 

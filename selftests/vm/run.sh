@@ -9,7 +9,8 @@
 # kernel, --debug adds its own verdicts, kmemleak and lockdep, and runs
 # the tests whose cost is their size at the debug leg's sizes (lib.h's
 # test_size()) unless TCPALT_SCALE=full asks for the full ones.  Each
-# suite's wall time follows it, for the budget.
+# suite's wall time follows it, and each test's its result, for the
+# budget.
 # Usage: run.sh MODULE.ko [--debug] [--part 1|2]
 set -u
 
@@ -48,12 +49,36 @@ if [ -n "$debug" ]; then
 	./debug-checks.sh begin
 fi
 
+# Runs suite $1, its output followed after each test by that test's wall
+# time; writes the suite's exit status to $2.
+run_suite() {
+	{ ./"$1" 2>&1; echo $? >"$2"; } | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"#  RUN "*)
+			name=${line#\#  RUN }
+			while [ "${name# }" != "$name" ]; do
+				name=${name# }
+			done
+			name=${name%% ...}
+			t1=$(date +%s) ;;
+		"ok "* | "not ok "*)
+			[ -n "${t1:-}" ] &&
+				echo "# test $name took $(($(date +%s) - t1)) s"
+			t1="" ;;
+		esac
+	done
+}
+
 status=0
+rcfile=$(mktemp)
 for t in $suites; do
 	echo "# suite: $t"
 	t0=$(date +%s)
-	./"$t" || status=1
+	run_suite "$t" "$rcfile"
+	[ "$(cat "$rcfile")" = 0 ] || status=1
 	echo "# suite $t took $(($(date +%s) - t0)) s"
 done
+rm -f "$rcfile"
 [ -n "$debug" ] && { ./debug-checks.sh end || status=1; }
 exit $status

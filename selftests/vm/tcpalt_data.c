@@ -873,7 +873,7 @@ TEST_F_TIMEOUT(data, retries2_times_out, 60)
 TEST_F_TIMEOUT(data, bulk_loopback_no_drops, 600)
 {
 	long long drops = proto_stat(NULL, "RcvQueueDrops");
-	long long timeouts = proto_stat(NULL, "Timeouts");
+	long long timeouts = proto_stat(NULL, "Timeouts"), spurious;
 	int lfd = conn_listen(NULL, "127.0.0.1", PORT, 8);
 
 	ASSERT_LE(0, lfd);
@@ -887,8 +887,17 @@ TEST_F_TIMEOUT(data, bulk_loopback_no_drops, 600)
 	if (proto_is_tcp())
 		return;
 	EXPECT_EQ(drops, proto_stat(NULL, "RcvQueueDrops"));
-	/* Nothing is lost on loopback: no timeout is needed either. */
-	EXPECT_EQ(timeouts, proto_stat(NULL, "Timeouts"));
+	/*
+	 * Nothing is lost on loopback: no timeout is needed either.  The
+	 * debug kernel, some 17 times slower and sharing the host's CPUs
+	 * with other VMs, was once seen to fire one spurious RTO with no
+	 * segment dropped: a reader preempted while it owns the socket
+	 * holds its ACKs in the backlog past the 200 ms minimum RTO.  One
+	 * is allowed there; the drops this test exists for cost one RTO
+	 * each, some four for its 2 MiB.
+	 */
+	spurious = getenv("TCPALT_DEBUG_KERNEL") ? 1 : 0;
+	EXPECT_GE(timeouts + spurious, proto_stat(NULL, "Timeouts"));
 }
 
 /*
