@@ -30,6 +30,15 @@ long test_size(long full, long debug)
 	return scale && !strcmp(scale, "debug") ? debug : full;
 }
 
+long scale_size(long full, long check, long debug)
+{
+	const char *scale = getenv("TCPALT_SCALE");
+
+	if (!scale || !*scale)
+		return check;
+	return strcmp(scale, "full") ? debug : full;
+}
+
 int run(const char *fmt, ...)
 {
 	char cmd[1024];

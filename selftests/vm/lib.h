@@ -75,6 +75,15 @@ int link_up(const char *dev);
  */
 long test_size(long full, long debug);
 
+/*
+ * The size of a test whose purpose is scale (entries by the hundred
+ * thousand, a million fuzzed segments): full under make check-full
+ * (TCPALT_SCALE=full), check on make check's stock leg, a size that
+ * takes the same paths and still shows the per-entry cost, and debug on
+ * the debug leg.
+ */
+long scale_size(long full, long check, long debug);
+
 /* Runs a shell command; returns its exit status, or -1. */
 int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -524,7 +524,7 @@ TEST_F(mem, window_clamped_under_pressure)
 TEST_F_TIMEOUT(mem, hog_stays_within_the_limit, 900)
 {
 	enum { MAX = 20000 };
-	const int n = test_size(MAX, 1000);
+	const int n = scale_size(MAX, 5000, 1000);
 	struct rlimit rl = { 2 * MAX + 64, 2 * MAX + 64 };
 	long long base_pages, base_socks, p0 = pressures(), pages, peak = 0;
 	long long queued = 0, total_kb = meminfo_kb("MemTotal"), got;

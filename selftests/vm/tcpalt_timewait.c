@@ -760,13 +760,15 @@ static void diag_dump_all(struct __test_metadata *_metadata, int many)
 }
 
 /*
- * 100,000 entries, made with tw_timeout at an hour, dumped over
- * sock_diag, then all reaped at once by lowering it to a second: every entry is counted in and out,
- * and on the stock kernel the slab gives the objects back (KASAN's
- * quarantine holds freed objects on the debug kernel, where kmemleak
- * checks instead).  The debug kernel makes 2,000, eight of the reaper's
- * 256-entry batches: each connection costs it about ten times as much
- * (10,000 took 4.5 minutes there), and the reaper's path is the same.
+ * Many entries (100,000 under make check-full, 20,000 under make
+ * check), made with tw_timeout at an hour, dumped over sock_diag, then
+ * all reaped at once by lowering it to a second: every entry is counted
+ * in and out, and on the stock kernel the slab gives the objects back
+ * (KASAN's quarantine holds freed objects on the debug kernel, where
+ * kmemleak checks instead).  The debug leg makes 1,000, four of the
+ * reaper's 256-entry batches: each connection costs it about ten times
+ * as much (10,000 took 4.5 minutes there), and the reaper's path is the
+ * same.
  *
  * The whole footprint of an entry is slab_per_entry()'s; here the
  * entries share two ports.  KASAN changes every size on the debug
@@ -776,7 +778,7 @@ static void diag_dump_all(struct __test_metadata *_metadata, int many)
  */
 TEST_F_TIMEOUT(tw, many_entries_reaped, 1800)
 {
-	const int MANY = test_size(100000, 2000);
+	const int MANY = scale_size(100000, 20000, 1000);
 	long long made = proto_stat(PEER_NS, "TimeWaitMade");
 	long long reaped = proto_stat(PEER_NS, "TimeWaitReaped");
 	long active, objsize, base = 0;
@@ -894,17 +896,18 @@ TEST_F(tw, conns_small_reads_lose_nothing)
 }
 
 /*
- * The port records' worst case: clients that close first, all to one
+ * Entries a port each: clients that close first, all to one
  * destination, so that each entry holds a port connect() chose and no
  * other entry holds it.  A record per port would cost each entry 64
- * bytes more; a record per block of 16 ports costs it a few once most
- * of the range is in use.  26,000 entries fill 92% of the default
- * ephemeral range (28,232 ports); the debug leg makes 1,000, for the
- * paths only.
+ * bytes more; a record per block of 16 ports costs it a few once the
+ * blocks are in use, as connect()'s ports for one destination follow
+ * each other.  make check-full makes 26,000 entries, 92% of the default
+ * ephemeral range (28,232 ports), make check 8,000, and the debug leg
+ * 400, for the paths only.
  */
 TEST_F_TIMEOUT(tw, unique_port_entries_footprint, 1800)
 {
-	const int MANY = test_size(26000, 1000);
+	const int MANY = scale_size(26000, 8000, 400);
 	struct sockaddr_in to = sin_of(ADDR_B, PORT);
 	long long t0, t1, per_entry;
 	static unsigned char seen[65536];
