@@ -52,22 +52,7 @@ fi
 # Runs suite $1, its output followed after each test by that test's wall
 # time; writes the suite's exit status to $2.
 run_suite() {
-	{ ./"$1" 2>&1; echo $? >"$2"; } | while IFS= read -r line; do
-		printf '%s\n' "$line"
-		case $line in
-		"#  RUN "*)
-			name=${line#\#  RUN }
-			while [ "${name# }" != "$name" ]; do
-				name=${name# }
-			done
-			name=${name%% ...}
-			t1=$(date +%s) ;;
-		"ok "* | "not ok "*)
-			[ -n "${t1:-}" ] &&
-				echo "# test $name took $(($(date +%s) - t1)) s"
-			t1="" ;;
-		esac
-	done
+	{ ./"$1" 2>&1; echo $? >"$2"; } | bash ./test-times.sh
 }
 
 status=0
