@@ -12,7 +12,7 @@
 #   make check      everything: deps, build, lint, unit tests, and the VM
 #                   selftests on Debian's kernel and on the debug kernel
 #   make check-stock, make check-debug   the same with one VM leg only
-#   make check-full the same, the debug leg at the stock leg's sizes
+#   make check-full the same, both legs at every test's full size
 #   make vm         a shell in the test VM with the module loaded
 #   make vm-debug   the same on the debug kernel
 #   make demo       a file sent over tcpalt between two namespaces in the VM

@@ -17,10 +17,10 @@ set -u
 # Part 1 and part 2 take about the same time on the debug kernel.
 PART1="tcpalt_module tcpalt_fuzz tcpalt_socket tcpalt_bind tcpalt_closed
        tcpalt_malformed tcpalt_surfaces tcpalt_handshake tcpalt_data
-       tcpalt_api tcpalt_close tcpalt_diag tcpalt_programs tcpalt_trace"
+       tcpalt_api tcpalt_close tcpalt_diag tcpalt_trace"
 PART2="tcpalt_timewait tcpalt_keepalive tcpalt_syncookies tcpalt_listen
        tcpalt_table tcpalt_offload tcpalt_paws tcpalt_icmp tcpalt_limits
-       tcpalt_memory tcpalt_interop"
+       tcpalt_memory tcpalt_programs tcpalt_interop"
 
 TCPALT_KO=$(realpath "$1")
 export TCPALT_KO
